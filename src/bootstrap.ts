@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type { Store } from './store/store.js';
+import { DEFAULT_ACCOUNT, type TokenKind } from './store/accounts-repository.js';
+import { createLocalUser, SEEDED_ADMIN } from './zoominfo/local-users.js';
+
+export interface GeneratedTokens {
+  scimToken?: string;
+  adminToken?: string;
+}
+
+export const generateToken = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * First-start setup, idempotent: the default account, its tokens (a configured token always wins;
+ * otherwise one is generated once, stored as a digest and returned to be printed), and the seeded
+ * local Admin. Returns only tokens generated now, so nothing is ever printed twice.
+ */
+export function bootstrap(store: Store, configured: { scimToken?: string; adminToken?: string }): GeneratedTokens {
+  return store.transaction(() => {
+    if (!store.accounts.find(DEFAULT_ACCOUNT)) {
+      store.accounts.create(DEFAULT_ACCOUNT, 'Default account');
+      createLocalUser(store, DEFAULT_ACCOUNT, { userName: SEEDED_ADMIN, role: 'Admin', name: { givenName: 'Account', familyName: 'Owner', formatted: 'Account Owner' } });
+    }
+    const generated: GeneratedTokens = {};
+    const ensure = (kind: TokenKind, value: string | undefined): string | undefined => {
+      if (value !== undefined) {
+        store.accounts.setToken(DEFAULT_ACCOUNT, kind, value);
+        return undefined;
+      }
+      if (store.accounts.hasToken(DEFAULT_ACCOUNT, kind)) return undefined;
+      const token = generateToken();
+      store.accounts.setToken(DEFAULT_ACCOUNT, kind, token);
+      return token;
+    };
+    const scim = ensure('scim', configured.scimToken);
+    const admin = ensure('admin', configured.adminToken);
+    if (scim) generated.scimToken = scim;
+    if (admin) generated.adminToken = admin;
+    return generated;
+  });
+}

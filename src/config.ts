@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Parses "10mb", "512kb", "1048576" into bytes. */
+export function parseByteSize(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) return null;
+  const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+  return Math.floor(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]!);
+}
+
+const byteSize = z.string().transform((text, ctx) => {
+  const bytes = parseByteSize(text);
+  if (bytes === null || bytes < 1) {
+    ctx.addIssue({ code: 'custom', message: `expected a size such as 10mb, 512kb or 1048576, got "${text}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const token = z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('./data/sandbox.db'),
+  SCIM_TOKEN: token.optional(),
+  ADMIN_TOKEN: token.optional(),
+  BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JOURNAL_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  PUBLIC_URL: z.url().optional(),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  scimToken?: string;
+  adminToken?: string;
+  bodyLimit: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  journalMaxEvents: number;
+  /** Base URL used in printed URLs and `meta.location`; derived from host and port when unset. */
+  publicUrl?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const configKeys = Object.keys(configSchema.shape) as (keyof ConfigInput)[];
+
+/** `--database-path x` or `--database-path=x` -> { DATABASE_PATH: 'x' } for every known key. */
+export function flagsToEnv(argv: readonly string[]): Record<string, string> {
+  const byFlag = new Map(configKeys.map((key) => [`--${key.toLowerCase().replaceAll('_', '-')}`, key]));
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const key = byFlag.get(flag);
+    if (!key) throw new ConfigError(`unknown option ${flag}`);
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The only reader of configuration: environment first, then command-line flags over it. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): Config {
+  const picked: Record<string, string> = {};
+  for (const key of configKeys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  Object.assign(picked, flagsToEnv(argv));
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databasePath: c.DATABASE_PATH,
+    scimToken: c.SCIM_TOKEN,
+    adminToken: c.ADMIN_TOKEN,
+    bodyLimit: c.BODY_LIMIT,
+    logLevel: c.LOG_LEVEL,
+    journalMaxEvents: c.JOURNAL_MAX_EVENTS,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+  };
+}

@@ -1,0 +1,37 @@
+import fp from 'fastify-plugin';
+import { openDatabase } from '../store/open-database.js';
+import { createStore, type Store } from '../store/store.js';
+import { createJournal, type Journal } from '../journal.js';
+import { createUsersService, type UsersService } from '../provisioning/users-service.js';
+import { createGroupsService, type GroupsService } from '../provisioning/groups-service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    journal: Journal;
+    users: UsersService;
+    groups: GroupsService;
+  }
+}
+
+export interface StorePluginOptions {
+  databasePath: string;
+  journalMaxEvents: number;
+}
+
+/** The database, its repositories and the services over them; closed with the app. */
+export default fp<StorePluginOptions>(
+  async (app, options) => {
+    const db = openDatabase(options.databasePath);
+    const store = createStore(db, { journalMaxEvents: options.journalMaxEvents });
+    const journal = createJournal(store.events);
+    app.decorate('store', store);
+    app.decorate('journal', journal);
+    app.decorate('users', createUsersService(store, journal));
+    app.decorate('groups', createGroupsService(store, journal));
+    app.addHook('onClose', async () => {
+      db.close();
+    });
+  },
+  { name: 'store' },
+);

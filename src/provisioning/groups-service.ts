@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { parse, stringify, type Filter } from 'scim2-parse-filter';
+import type { Store } from '../store/store.js';
+import type { GroupRow } from '../store/groups-repository.js';
+import type { Journal, RequestContext } from '../journal.js';
+import { groupLossDeprovisions } from '../zoominfo/deprovisioning.js';
+import { groupResourceType as rt } from '../scim/schema/resource-types.js';
+import { checkResource, type JsonObject } from '../scim/validate-resource.js';
+import { applyPatch, type MemberChange, type MemberValue, type PatchOperation } from '../scim/patch/apply-patch.js';
+import { compileFilter } from '../scim/filter/evaluate-filter.js';
+import { represent } from '../scim/representation.js';
+import { isRequested, type Projection } from '../scim/projection.js';
+import { checkIfMatch } from '../scim/etag.js';
+import type { ListParams } from '../scim/list-params.js';
+import { invalidValue, notFound, uniqueness } from '../scim/errors.js';
+import { listResources, type ListResult } from './list.js';
+import { setActive } from './user-lifecycle.js';
+import { writeTransaction } from './write.js';
+
+/** Splits a checked Group into what the group row stores and its members. */
+function splitMembers(resource: JsonObject): { stored: JsonObject; members: MemberValue[] } {
+  const { members, ...stored } = resource;
+  const list = Array.isArray(members) ? (members as JsonObject[]) : [];
+  return { stored, members: list.map((m) => ({ value: m.value as string, ...(typeof m.type === 'string' && { type: m.type }) })) };
+}
+
+export function createGroupsService(store: Store, journal: Journal) {
+  const settingsOf = (accountId: string) => store.accounts.find(accountId)!.settings;
+
+  function findRow(ctx: RequestContext, id: string): GroupRow {
+    const row = store.groups.findById(ctx.accountId, id);
+    if (!row) throw notFound(`Group ${id} not found`);
+    return row;
+  }
+
+  function toScim(ctx: RequestContext, row: GroupRow, projection: Projection = {}): JsonObject {
+    const derived: JsonObject = {};
+    // Entra lists groups with excludedAttributes=members: then members are never read.
+    if (isRequested(rt, projection, 'members')) {
+      const members = store.groups.members(row.seq);
+      if (members.length) {
+        derived.members = members.map((m) => ({
+          value: m.value,
+          ...(m.display !== null && { display: m.display }),
+          $ref: `${ctx.baseUrl}/${m.type === 'Group' ? 'Groups' : 'Users'}/${m.value}`,
+          type: m.type,
+        }));
+      }
+    }
+    const stored = JSON.parse(row.resource) as JsonObject;
+    return represent(rt, stored, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+  }
+
+  function assertNameFree(accountId: string, displayName: string, selfId?: string): void {
+    const holder = store.groups.findByDisplayName(accountId, displayName);
+    if (holder && holder.id !== selfId) throw uniqueness(`displayName "${displayName}" is already taken`);
+  }
+
+  /** A member must be a user SCIM can see, or a group, of this account. */
+  function memberType(ctx: RequestContext, member: MemberValue, groupId: string): 'User' | 'Group' {
+    const visibility = settingsOf(ctx.accountId).scimVisibility;
+    if (store.users.findVisibleById(ctx.accountId, member.value, visibility)) return 'User';
+    if (member.value !== groupId && store.groups.findById(ctx.accountId, member.value)) return 'Group';
+    throw invalidValue(`members: no user or group with id "${member.value}"`);
+  }
+
+  /** Applies membership changes row by row and returns the ids that left the group. */
+  function applyMemberChanges(ctx: RequestContext, group: GroupRow, changes: MemberChange[], at: string): { added: string[]; removed: string[] } {
+    const added = new Set<string>();
+    const removed = new Set<string>();
+    const add = (members: MemberValue[]) => {
+      for (const m of members) {
+        if (store.groups.addMember(group.seq, m.value, memberType(ctx, m, group.id))) {
+          if (!removed.delete(m.value)) added.add(m.value);
+        }
+      }
+    };
+    const remove = (ids: Iterable<string>) => {
+      for (const id of ids) {
+        if (store.groups.removeMember(group.seq, id)) {
+          if (!added.delete(id)) removed.add(id);
+        }
+      }
+    };
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'add':
+          add(change.members);
+          break;
+        case 'replace': {
+          const keep = new Set(change.members.map((m) => m.value));
+          remove(store.groups.memberIds(group.seq).filter((id) => !keep.has(id)));
+          add(change.members);
+          break;
+        }
+        case 'remove':
+          remove(change.values);
+          break;
+        case 'removeAll':
+          remove(store.groups.memberIds(group.seq));
+          break;
+        case 'removeWhere':
+          remove(matchingMembers(group, change.filter));
+          break;
+      }
+    }
+    for (const id of added) {
+      store.users.touch(ctx.accountId, id, at);
+      journal.change(ctx, { type: 'member.added', groupId: group.id, userId: id, message: `added to ${group.displayName}` });
+    }
+    for (const id of removed) {
+      store.users.touch(ctx.accountId, id, at);
+      journal.change(ctx, { type: 'member.removed', groupId: group.id, userId: id, message: `removed from ${group.displayName}` });
+    }
+    return { added: [...added], removed: [...removed] };
+  }
+
+  function matchingMembers(group: GroupRow, filter: Filter): string[] {
+    // The common case, members[value eq "id"], touches one row; anything else reads the members.
+    if (filter.op === 'eq' && filter.attrPath === 'value' && typeof filter.compValue === 'string') return [filter.compValue];
+    const matches = compileFilter(rt, parse(`members[${stringify(filter)}]`));
+    return store.groups.members(group.seq).filter((m) => matches({ members: [m] })).map((m) => m.value);
+  }
+
+  /** PRODUCT.md §3 group rules: a user who lost their last group may be deprovisioned. */
+  function applyGroupLoss(ctx: RequestContext, group: GroupRow, userIds: string[], cause: 'removal' | 'delete', at: string): void {
+    const settings = settingsOf(ctx.accountId);
+    for (const id of userIds) {
+      const user = store.users.findById(ctx.accountId, id);
+      if (!user || !user.active || user.scimDeletedAt) continue;
+      if (groupLossDeprovisions(settings, cause, store.groups.groupCountOf(id))) {
+        setActive(store, journal, ctx, user, false, cause === 'removal' ? 'group-removal' : 'group-delete', at, group.id);
+      }
+    }
+  }
+
+  function saveGroup(ctx: RequestContext, before: GroupRow, stored: JsonObject, at: string, membershipChanged: boolean): GroupRow {
+    const displayName = stored.displayName as string;
+    if (displayName.toLowerCase() !== before.displayName.toLowerCase()) assertNameFree(ctx.accountId, displayName, before.id);
+    const resourceJson = JSON.stringify(stored);
+    if (resourceJson === before.resource && !membershipChanged) return before;
+    const saved = store.groups.update({
+      ...before,
+      displayName,
+      externalId: typeof stored.externalId === 'string' ? stored.externalId : null,
+      lastModified: at,
+      resource: resourceJson,
+    });
+    if (resourceJson !== before.resource) {
+      const renamed = displayName !== before.displayName ? ` (renamed from ${before.displayName})` : '';
+      journal.change(ctx, { type: 'group.updated', groupId: saved.id, message: `${displayName} updated${renamed}` });
+    }
+    return saved;
+  }
+
+  return {
+    toScim,
+
+    get(ctx: RequestContext, id: string): GroupRow {
+      return findRow(ctx, id);
+    },
+
+    list(ctx: RequestContext, params: ListParams): ListResult<GroupRow> {
+      return listResources(rt, params, {
+        page: (offset, limit) => store.groups.page(ctx.accountId, offset, limit),
+        count: () => store.groups.count(ctx.accountId),
+        candidates: (hint) => store.groups.candidates(ctx.accountId, hint),
+        represent: (row, projection) => toScim(ctx, row, projection),
+      });
+    },
+
+    create(ctx: RequestContext, body: unknown): GroupRow {
+      const { stored, members } = splitMembers(checkResource(rt, body).resource);
+      const at = new Date().toISOString();
+      return writeTransaction(store, journal, ctx, () => {
+        assertNameFree(ctx.accountId, stored.displayName as string);
+        const group = store.groups.insert({
+          id: randomUUID(),
+          accountId: ctx.accountId,
+          displayName: stored.displayName as string,
+          externalId: typeof stored.externalId === 'string' ? stored.externalId : null,
+          createdAt: at,
+          lastModified: at,
+          resource: JSON.stringify(stored),
+        });
+        journal.change(ctx, { type: 'group.created', groupId: group.id, message: `${group.displayName} created` });
+        applyMemberChanges(ctx, group, [{ kind: 'add', members }], at);
+        return group;
+      });
+    },
+
+    replace(ctx: RequestContext, id: string, body: unknown, ifMatch?: string): GroupRow {
+      const { stored, members } = splitMembers(checkResource(rt, body).resource);
+      const at = new Date().toISOString();
+      return writeTransaction(store, journal, ctx, () => {
+        const before = findRow(ctx, id);
+        checkIfMatch(ifMatch, before.version);
+        const { added, removed } = applyMemberChanges(ctx, before, [{ kind: 'replace', members }], at);
+        const saved = saveGroup(ctx, before, stored, at, added.length + removed.length > 0);
+        applyGroupLoss(ctx, saved, removed, 'removal', at);
+        return saved;
+      });
+    },
+
+    patch(ctx: RequestContext, id: string, operations: PatchOperation[], ifMatch?: string): GroupRow {
+      const at = new Date().toISOString();
+      return writeTransaction(store, journal, ctx, () => {
+        const before = findRow(ctx, id);
+        checkIfMatch(ifMatch, before.version);
+        if (operations.length === 0) return before;
+        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
+        const { added, removed } = applyMemberChanges(ctx, before, result.memberChanges, at);
+        const saved = saveGroup(ctx, before, splitMembers(result.resource).stored, at, added.length + removed.length > 0);
+        applyGroupLoss(ctx, saved, removed, 'removal', at);
+        return saved;
+      });
+    },
+
+    remove(ctx: RequestContext, id: string, ifMatch?: string): void {
+      const at = new Date().toISOString();
+      writeTransaction(store, journal, ctx, () => {
+        const before = findRow(ctx, id);
+        checkIfMatch(ifMatch, before.version);
+        const memberIds = store.groups.memberIds(before.seq);
+        store.groups.remove(before);
+        store.groups.removeMemberEverywhere(before.id);
+        for (const memberId of memberIds) store.users.touch(ctx.accountId, memberId, at);
+        journal.change(ctx, { type: 'group.deleted', groupId: before.id, message: `${before.displayName} deleted with ${memberIds.length} members` });
+        applyGroupLoss(ctx, before, memberIds, 'delete', at);
+      });
+    },
+  };
+}
+
+export type GroupsService = ReturnType<typeof createGroupsService>;

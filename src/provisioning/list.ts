@@ -1,0 +1,54 @@
+import type { ResourceTypeDef } from '../scim/schema/resource-types.js';
+import type { ListParams } from '../scim/list-params.js';
+import { checkProjection, project, type Projection } from '../scim/projection.js';
+import { parseFilter } from '../scim/filter/parse-filter.js';
+import { compileFilter, sortComparator } from '../scim/filter/evaluate-filter.js';
+import { equalityHint } from '../scim/filter/sql-hint.js';
+import type { JsonObject } from '../scim/validate-resource.js';
+
+export interface ListResult<T> {
+  totalResults: number;
+  startIndex: number;
+  itemsPerPage: number;
+  resources: JsonObject[];
+  /** The rows behind the page, for callers that need more than the representation. */
+  rows: T[];
+}
+
+export interface ListSource<T> {
+  page(offset: number, limit: number): T[];
+  count(): number;
+  candidates(hint: { attribute: string; value: string } | null): T[];
+  /** The full representation, or only what the projection needs when no filter or sort runs. */
+  represent(row: T, projection: Projection): JsonObject;
+}
+
+/**
+ * RFC 7644 §3.4.2: filter, sort and page. Unfiltered, unsorted lists page in SQL; otherwise the
+ * candidates (narrowed by an index when the filter has an indexed equality) are evaluated here,
+ * per element, by our own evaluator.
+ */
+export function listResources<T>(rt: ResourceTypeDef, params: ListParams, source: ListSource<T>): ListResult<T> {
+  checkProjection(rt, params);
+  const offset = params.startIndex - 1;
+  if (!params.filter && !params.sortBy) {
+    const totalResults = source.count();
+    const rows = params.count > 0 ? source.page(offset, params.count) : [];
+    const resources = rows.map((row) => project(rt, source.represent(row, params), params));
+    return { totalResults, startIndex: params.startIndex, itemsPerPage: resources.length, resources, rows };
+  }
+  const filter = params.filter ? parseFilter(params.filter) : undefined;
+  const matches = filter ? compileFilter(rt, filter) : () => true;
+  const compare = params.sortBy ? sortComparator(rt, params.sortBy, params.sortOrder) : undefined;
+  const candidates = source.candidates(filter ? equalityHint(rt, filter) : null);
+  let hits = candidates.map((row) => ({ row, full: source.represent(row, {}) })).filter((c) => matches(c.full));
+  if (compare) hits = hits.sort((a, b) => compare(a.full, b.full));
+  const page = params.count > 0 ? hits.slice(offset, offset + params.count) : [];
+  return {
+    totalResults: hits.length,
+    startIndex: params.startIndex,
+    itemsPerPage: page.length,
+    resources: page.map((h) => project(rt, h.full, params)),
+    rows: page.map((h) => h.row),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Store } from '../store/store.js';
+import type { UserRow } from '../store/users-repository.js';
+import type { Journal, RequestContext } from '../journal.js';
+import { deprovisionRecord, type Trigger } from '../zoominfo/deprovisioning.js';
+
+/**
+ * Moves a user between active and deprovisioned, journaling the change. `deprovisionedBy` names
+ * the first request that deprovisioned the user and is kept until a reactivation clears it.
+ */
+export function setActive(
+  store: Store,
+  journal: Journal,
+  ctx: RequestContext,
+  row: UserRow,
+  active: boolean,
+  trigger: Trigger,
+  at: string,
+  groupId?: string,
+): UserRow {
+  const resource = JSON.parse(row.resource) as Record<string, unknown>;
+  resource.active = active;
+  const next: UserRow = { ...row, active, resource: JSON.stringify(resource), lastModified: at };
+  if (!active && row.deprovisionedBy === null) {
+    journal.requestEvent(ctx, null);
+    next.deprovisionedAt = at;
+    next.deprovisionedBy = deprovisionRecord(ctx, trigger, at, groupId);
+  } else if (active && row.deprovisionedBy !== null) {
+    next.deprovisionedAt = null;
+    next.deprovisionedBy = null;
+  }
+  const saved = store.users.update(next);
+  journalTransition(journal, ctx, row, saved, trigger, groupId);
+  return saved;
+}
+
+/** Journals deprovisioning or reactivation when a write changed the user's state. */
+export function journalTransition(
+  journal: Journal,
+  ctx: RequestContext,
+  before: UserRow,
+  after: UserRow,
+  trigger: Trigger,
+  groupId?: string,
+): void {
+  const wasDeprovisioned = before.deprovisionedBy !== null;
+  const isDeprovisioned = after.deprovisionedBy !== null;
+  if (!wasDeprovisioned && isDeprovisioned) {
+    journal.change(ctx, {
+      type: 'user.deprovisioned',
+      userId: after.id,
+      groupId: groupId ?? null,
+      trigger,
+      message: `${after.userName} deprovisioned (${trigger})`,
+    });
+  } else if (wasDeprovisioned && !isDeprovisioned) {
+    journal.change(ctx, { type: 'user.reactivated', userId: after.id, message: `${after.userName} reactivated` });
+  }
+}
+
+/** Derives the deprovisioning columns of a row whose `active` a SCIM write just set. */
+export function withActiveState(ctx: RequestContext, before: UserRow | null, next: UserRow, at: string): UserRow {
+  if (!next.active && (before?.deprovisionedBy ?? null) === null) {
+    return { ...next, deprovisionedAt: at, deprovisionedBy: deprovisionRecord(ctx, 'active-false', at) };
+  }
+  if (next.active) return { ...next, deprovisionedAt: null, deprovisionedBy: null };
+  return next;
+}

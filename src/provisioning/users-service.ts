@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { UserRow } from '../store/users-repository.js';
+import type { Journal, RequestContext } from '../journal.js';
+import type { Settings } from '../zoominfo/settings.js';
+import { hashPassword } from '../zoominfo/passwords.js';
+import { userResourceType as rt } from '../scim/schema/resource-types.js';
+import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';
+import { checkResource, isObject, type JsonObject } from '../scim/validate-resource.js';
+import { applyPatch, type PatchOperation } from '../scim/patch/apply-patch.js';
+import { represent } from '../scim/representation.js';
+import { isRequested, type Projection } from '../scim/projection.js';
+import { checkIfMatch } from '../scim/etag.js';
+import { notFound, uniqueness, invalidValue } from '../scim/errors.js';
+import { listResources, type ListResult } from './list.js';
+import type { ListParams } from '../scim/list-params.js';
+import { journalTransition, withActiveState } from './user-lifecycle.js';
+import { deprovisionRecord } from '../zoominfo/deprovisioning.js';
+import { writeTransaction } from './write.js';
+
+const emailsOf = (resource: JsonObject): string[] =>
+  Array.isArray(resource.emails) ? resource.emails.flatMap((e) => (isObject(e) && typeof e.value === 'string' ? [e.value] : [])) : [];
+
+/** ZoomInfo gives every user a role; "User" unless the IdP says otherwise (PRODUCT.md §2). */
+function withZoomInfoDefaults(resource: JsonObject): JsonObject {
+  const ext = isObject(resource[ZOOMINFO_USER_SCHEMA]) ? (resource[ZOOMINFO_USER_SCHEMA] as JsonObject) : {};
+  return { ...resource, [ZOOMINFO_USER_SCHEMA]: { role: 'User', ...ext } };
+}
+
+/** The indexed columns of a user row, derived from its resource. */
+function columnsOf(resource: JsonObject) {
+  return {
+    userName: resource.userName as string,
+    externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
+    displayName: typeof resource.displayName === 'string' ? resource.displayName : null,
+    active: resource.active !== false,
+  };
+}
+
+export function createUsersService(store: Store, journal: Journal) {
+  const settingsOf = (accountId: string): Settings => store.accounts.find(accountId)!.settings;
+
+  /** The user as SCIM shows it, or 404 when SCIM may not see it (PRODUCT.md §3 visibility). */
+  function visibleRow(ctx: RequestContext, id: string): UserRow {
+    const row = store.users.findVisibleById(ctx.accountId, id, settingsOf(ctx.accountId).scimVisibility);
+    if (!row) throw notFound(`User ${id} not found`);
+    return row;
+  }
+
+  function toScim(ctx: RequestContext, row: UserRow, projection: Projection = {}): JsonObject {
+    const stored = JSON.parse(row.resource) as JsonObject;
+    const derived: JsonObject = {};
+    if (isRequested(rt, projection, 'groups')) {
+      const groups = store.groups.groupsOf(ctx.accountId, row.id);
+      if (groups.length) {
+        derived.groups = groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' }));
+      }
+    }
+    return represent(rt, stored, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+  }
+
+  /** userName is unique per account without case, hidden local users included (PRODUCT.md §3). */
+  function assertUserNameFree(accountId: string, userName: string, selfId?: string): void {
+    const holder = store.users.findByUserName(accountId, userName);
+    if (holder && holder.id !== selfId) throw uniqueness(`userName "${userName}" is already taken`);
+  }
+
+  function save(ctx: RequestContext, before: UserRow, resource: JsonObject, password: string | undefined, at: string): UserRow {
+    const columns = columnsOf(resource);
+    if (columns.userName.toLowerCase() !== before.userName.toLowerCase()) assertUserNameFree(ctx.accountId, columns.userName, before.id);
+    const next = withActiveState(ctx, before, {
+      ...before,
+      ...columns,
+      // A SCIM write to a local user (possible under "all") claims it: it becomes SSO-linked.
+      ssoLinked: true,
+      passwordDigest: password !== undefined ? hashPassword(password) : before.passwordDigest,
+      lastModified: at,
+      resource: JSON.stringify(resource),
+    }, at);
+    const saved = store.users.update(next, emailsOf(resource));
+    journal.change(ctx, { type: 'user.updated', userId: saved.id, message: `${saved.userName} updated` });
+    journalTransition(journal, ctx, before, saved, 'active-false');
+    return saved;
+  }
+
+  return {
+    toScim,
+
+    get(ctx: RequestContext, id: string): UserRow {
+      return visibleRow(ctx, id);
+    },
+
+    list(ctx: RequestContext, params: ListParams): ListResult<UserRow> {
+      const visibility = settingsOf(ctx.accountId).scimVisibility;
+      return listResources(rt, params, {
+        page: (offset, limit) => store.users.page(ctx.accountId, visibility, offset, limit),
+        count: () => store.users.count(ctx.accountId, visibility),
+        candidates: (hint) => store.users.candidates(ctx.accountId, visibility, hint),
+        represent: (row, needs) => toScim(ctx, row, needs),
+      });
+    },
+
+    create(ctx: RequestContext, body: unknown): UserRow {
+      const { resource: checked, password } = checkResource(rt, body);
+      const resource = withZoomInfoDefaults(checked);
+      if (resource.active === undefined) resource.active = true;
+      const at = new Date().toISOString();
+      return writeTransaction(store, journal, ctx, () => {
+        const columns = columnsOf(resource);
+        assertUserNameFree(ctx.accountId, columns.userName);
+        const row = withActiveState(ctx, null, {
+          id: randomUUID(),
+          accountId: ctx.accountId,
+          ...columns,
+          source: 'scim',
+          ssoLinked: true,
+          passwordDigest: password !== undefined ? hashPassword(password) : null,
+          scimDeletedAt: null,
+          deprovisionedAt: null,
+          deprovisionedBy: null,
+          createdAt: at,
+          lastModified: at,
+          version: 1,
+          seq: 0,
+          resource: JSON.stringify(resource),
+        }, at);
+        const { seq: _seq, version: _version, ...fresh } = row;
+        const saved = store.users.insert(fresh, emailsOf(resource));
+        journal.change(ctx, { type: 'user.provisioned', userId: saved.id, message: `${saved.userName} provisioned` });
+        if (saved.deprovisionedBy) journal.change(ctx, { type: 'user.deprovisioned', userId: saved.id, trigger: 'active-false', message: `${saved.userName} created inactive` });
+        return saved;
+      });
+    },
+
+    /** RFC 7644 §3.5.1 with PRODUCT.md §3: missing readWrite attributes are cleared, except active. */
+    replace(ctx: RequestContext, id: string, body: unknown, ifMatch?: string): UserRow {
+      const { resource: checked, password } = checkResource(rt, body);
+      const at = new Date().toISOString();
+      return writeTransaction(store, journal, ctx, () => {
+        const before = visibleRow(ctx, id);
+        checkIfMatch(ifMatch, before.version);
+        const resource = withZoomInfoDefaults(checked);
+        if (resource.active === undefined) resource.active = before.active;
+        return save(ctx, before, resource, password, at);
+      });
+    },
+
+    patch(ctx: RequestContext, id: string, operations: PatchOperation[], ifMatch?: string): UserRow {
+      const at = new Date().toISOString();
+      return writeTransaction(store, journal, ctx, () => {
+        const before = visibleRow(ctx, id);
+        checkIfMatch(ifMatch, before.version);
+        if (operations.length === 0) return before;
+        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
+        const resource = withZoomInfoDefaults(result.resource);
+        if (resource.active === undefined) resource.active = before.active;
+        if (typeof resource.active !== 'boolean') throw invalidValue('active must be a boolean');
+        return save(ctx, before, resource, result.password, at);
+      });
+    },
+
+    /** DELETE deprovisions under onDelete "deactivate" (the record stays) or erases under "remove". */
+    remove(ctx: RequestContext, id: string, ifMatch?: string): void {
+      const at = new Date().toISOString();
+      writeTransaction(store, journal, ctx, () => {
+        const before = visibleRow(ctx, id);
+        checkIfMatch(ifMatch, before.version);
+        const { onDelete } = settingsOf(ctx.accountId).deprovision;
+        store.groups.removeMemberEverywhere(before.id);
+        if (onDelete === 'remove') {
+          store.users.erase(before);
+          journal.change(ctx, { type: 'user.deleted', userId: before.id, trigger: 'delete', message: `${before.userName} erased` });
+          return;
+        }
+        const resource = JSON.parse(before.resource) as JsonObject;
+        resource.active = false;
+        const next: UserRow = { ...before, active: false, scimDeletedAt: at, lastModified: at, resource: JSON.stringify(resource) };
+        if (!before.deprovisionedBy) {
+          next.deprovisionedAt = at;
+          next.deprovisionedBy = deprovisionRecord(ctx, 'delete', at);
+        }
+        const saved = store.users.update(next);
+        journal.change(ctx, { type: 'user.deleted', userId: before.id, trigger: 'delete', message: `${before.userName} deleted from SCIM (record kept)` });
+        journalTransition(journal, ctx, before, saved, 'delete');
+      });
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,32 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ScimError, internalError, invalidSyntax, payloadTooLarge, unsupportedMediaType, uniqueness, invalidValue } from '../../scim/errors.js';
+
+/** Maps anything thrown in the SCIM scope to a SCIM error; a client can never cause a 500. */
+export function toScimError(error: unknown): ScimError {
+  if (error instanceof ScimError) return error;
+  const e = error as Partial<FastifyError> & { code?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return payloadTooLarge('the request body is larger than the server accepts (BODY_LIMIT)');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return unsupportedMediaType('send application/scim+json or application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalidSyntax('the request body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return invalidSyntax('the request body is not valid JSON');
+    case 'SQLITE_CONSTRAINT_UNIQUE':
+      return uniqueness('a resource with that unique attribute already exists');
+  }
+  if (e.validation) return invalidValue(e.message ?? 'invalid request');
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ScimError(e.statusCode, e.message ?? 'bad request');
+  }
+  return internalError();
+}
+
+export function scimErrorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const scimError = toScimError(error);
+  if (scimError.status >= 500) request.log.error({ err: error }, 'unhandled error in SCIM route');
+  return reply.code(scimError.status).send(scimError.toDocument());
+}

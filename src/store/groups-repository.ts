@@ -1,0 +1,142 @@
+import type { Db } from './open-database.js';
+
+export interface GroupRow {
+  seq: number;
+  id: string;
+  accountId: string;
+  displayName: string;
+  externalId: string | null;
+  createdAt: string;
+  lastModified: string;
+  version: number;
+  /** The stored resource JSON (no id, meta or members: members live in group_members). */
+  resource: string;
+}
+
+export type NewGroup = Omit<GroupRow, 'seq' | 'version'>;
+
+export interface MemberRow {
+  value: string;
+  type: string;
+  display: string | null;
+}
+
+interface RawGroupRow {
+  seq: number;
+  id: string;
+  account_id: string;
+  display_name: string;
+  external_id: string | null;
+  created_at: string;
+  last_modified: string;
+  version: number;
+  resource: string;
+}
+
+const fromRaw = (r: RawGroupRow): GroupRow => ({
+  seq: r.seq,
+  id: r.id,
+  accountId: r.account_id,
+  displayName: r.display_name,
+  externalId: r.external_id,
+  createdAt: r.created_at,
+  lastModified: r.last_modified,
+  version: r.version,
+  resource: r.resource,
+});
+
+export function createGroupsRepository(db: Db) {
+  const byId = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND id = ?');
+  const byName = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = lower(?)');
+  const insert = db.prepare(`INSERT INTO groups (id, account_id, display_name, display_name_key, external_id,
+      created_at, last_modified, version, resource)
+    VALUES (@id, @accountId, @displayName, lower(@displayName), @externalId, @createdAt, @lastModified, 1, @resource)`);
+  const update = db.prepare(`UPDATE groups SET display_name = @displayName, display_name_key = lower(@displayName),
+      external_id = @externalId, last_modified = @lastModified, version = version + 1, resource = @resource
+    WHERE seq = @seq`);
+  const remove = db.prepare('DELETE FROM groups WHERE seq = ?');
+  const page = db.prepare<[string, number, number], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? ORDER BY seq LIMIT ? OFFSET ?');
+  const count = db.prepare<[string], number>('SELECT count(*) FROM groups WHERE account_id = ?').pluck();
+  const all = db.prepare<[string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? ORDER BY seq');
+  const byColumn = {
+    id: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND id = ?'),
+    displayName: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = lower(?)'),
+    externalId: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND external_id = ? ORDER BY seq'),
+  } as const;
+  // A member's display is read from the member itself, so it is never stale.
+  const members = db.prepare<[number, number, number], MemberRow>(`SELECT m.member_id AS value, m.member_type AS type,
+      coalesce(u.display_name, u.user_name, g.display_name) AS display
+    FROM group_members m
+    LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+    LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+    WHERE m.group_seq = ? ORDER BY m.member_id LIMIT ? OFFSET ?`);
+  const memberIds = db.prepare<[number], string>('SELECT member_id FROM group_members WHERE group_seq = ?').pluck();
+  const memberCount = db.prepare<[number], number>('SELECT count(*) FROM group_members WHERE group_seq = ?').pluck();
+  const addMember = db.prepare('INSERT OR IGNORE INTO group_members (group_seq, member_id, member_type) VALUES (?, ?, ?)');
+  const removeMember = db.prepare('DELETE FROM group_members WHERE group_seq = ? AND member_id = ?');
+  const removeMemberEverywhere = db.prepare('DELETE FROM group_members WHERE member_id = ?');
+  const groupsOfMember = db.prepare<[string, string], { id: string; displayName: string }>(`SELECT g.id, g.display_name AS displayName
+    FROM group_members m JOIN groups g ON g.seq = m.group_seq
+    WHERE m.member_id = ? AND g.account_id = ? ORDER BY g.seq`);
+  const groupCountOfMember = db.prepare<[string], number>('SELECT count(*) FROM group_members WHERE member_id = ?').pluck();
+
+  return {
+    findById(accountId: string, id: string): GroupRow | null {
+      const raw = byId.get(accountId, id);
+      return raw ? fromRaw(raw) : null;
+    },
+    findByDisplayName(accountId: string, displayName: string): GroupRow | null {
+      const raw = byName.get(accountId, displayName);
+      return raw ? fromRaw(raw) : null;
+    },
+    insert(row: NewGroup): GroupRow {
+      const { lastInsertRowid } = insert.run(row);
+      return { ...row, seq: Number(lastInsertRowid), version: 1 };
+    },
+    update(row: GroupRow): GroupRow {
+      update.run(row);
+      return { ...row, version: row.version + 1 };
+    },
+    remove(row: GroupRow): void {
+      remove.run(row.seq);
+    },
+    page(accountId: string, offset: number, limit: number): GroupRow[] {
+      return page.all(accountId, limit, offset).map(fromRaw);
+    },
+    count(accountId: string): number {
+      return count.get(accountId)!;
+    },
+    candidates(accountId: string, hint: { attribute: string; value: string } | null): GroupRow[] {
+      const stmt = hint ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
+      return (stmt ? stmt.all(accountId, hint!.value) : all.all(accountId)).map(fromRaw);
+    },
+    members(groupSeq: number, offset = 0, limit = -1): MemberRow[] {
+      return members.all(groupSeq, limit, offset);
+    },
+    memberIds(groupSeq: number): string[] {
+      return memberIds.all(groupSeq);
+    },
+    memberCount(groupSeq: number): number {
+      return memberCount.get(groupSeq)!;
+    },
+    /** True when the member was not there before (adding an existing member changes nothing). */
+    addMember(groupSeq: number, memberId: string, type: string): boolean {
+      return addMember.run(groupSeq, memberId, type).changes > 0;
+    },
+    /** True when the member was there (removing an absent member is a no-op). */
+    removeMember(groupSeq: number, memberId: string): boolean {
+      return removeMember.run(groupSeq, memberId).changes > 0;
+    },
+    removeMemberEverywhere(memberId: string): void {
+      removeMemberEverywhere.run(memberId);
+    },
+    groupsOf(accountId: string, memberId: string): { id: string; displayName: string }[] {
+      return groupsOfMember.all(memberId, accountId);
+    },
+    groupCountOf(memberId: string): number {
+      return groupCountOfMember.get(memberId)!;
+    },
+  };
+}
+
+export type GroupsRepository = ReturnType<typeof createGroupsRepository>;

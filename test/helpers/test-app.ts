@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+export const SCIM_TOKEN = 'test-scim-token-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const ZOOMINFO = 'urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User';
+
+export interface TestApp {
+  app: FastifyInstance;
+  dir: string;
+  databasePath: string;
+  /** supertest bound to the real listening server */
+  http: ReturnType<typeof request>;
+  scim: {
+    get(path: string): request.Test;
+    post(path: string, body?: unknown): request.Test;
+    put(path: string, body?: unknown): request.Test;
+    patch(path: string, body?: unknown): request.Test;
+    delete(path: string): request.Test;
+  };
+  close(): Promise<void>;
+}
+
+/** A real app on a fresh SQLite file in its own temporary folder, listening on a free port. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'zi-scim-test-'));
+  const databasePath = join(dir, 'sandbox.db');
+  const config = loadConfig({
+    DATABASE_PATH: databasePath,
+    SCIM_TOKEN,
+    ADMIN_TOKEN,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...env,
+  });
+  const app = await buildApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const http = request(app.server);
+  const auth = (t: request.Test) => t.set('Authorization', `Bearer ${SCIM_TOKEN}`);
+  const withBody = (t: request.Test, body: unknown) =>
+    body === undefined ? t : t.set('Content-Type', 'application/scim+json').send(body as object);
+  return {
+    app,
+    dir,
+    databasePath,
+    http,
+    scim: {
+      get: (path) => auth(http.get(`/scim/v2${path}`)),
+      post: (path, body) => withBody(auth(http.post(`/scim/v2${path}`)), body),
+      put: (path, body) => withBody(auth(http.put(`/scim/v2${path}`)), body),
+      patch: (path, body) => withBody(auth(http.patch(`/scim/v2${path}`)), body),
+      delete: (path) => auth(http.delete(`/scim/v2${path}`)),
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+/** A minimal valid user body with a unique userName. */
+export function userBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  const userName = `user${counter}.${Date.now()}@example.com`;
+  return {
+    schemas: [USER_SCHEMA],
+    userName,
+    name: { givenName: 'Test', familyName: `User${counter}` },
+    emails: [{ value: userName, type: 'work', primary: true }],
+    active: true,
+    ...overrides,
+  };
+}
+
+export const patchBody = (...operations: unknown[]) => ({ schemas: [PATCH_OP], Operations: operations });
