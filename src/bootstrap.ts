@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from './store/store.js';
 import { DEFAULT_ACCOUNT, type TokenKind } from './store/accounts-repository.js';
-import { createLocalUser, SEEDED_ADMIN } from './zoominfo/local-users.js';
+import { seedAdmin } from './zoominfo/local-users.js';
 
 export interface GeneratedTokens {
   scimToken?: string;
@@ -19,7 +19,7 @@ export function bootstrap(store: Store, configured: { scimToken?: string; adminT
   return store.transaction(() => {
     if (!store.accounts.find(DEFAULT_ACCOUNT)) {
       store.accounts.create(DEFAULT_ACCOUNT, 'Default account');
-      createLocalUser(store, DEFAULT_ACCOUNT, { userName: SEEDED_ADMIN, role: 'Admin', name: { givenName: 'Account', familyName: 'Owner', formatted: 'Account Owner' } });
+      seedAdmin(store, DEFAULT_ACCOUNT);
     }
     const generated: GeneratedTokens = {};
     const ensure = (kind: TokenKind, value: string | undefined): string | undefined => {

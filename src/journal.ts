@@ -34,6 +34,8 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+const nonEmpty = (list: unknown) => (Array.isArray(list) && list.length === 0 ? undefined : list);
+
 export type ChangeEvent = Omit<NewEvent, 'accountId' | 'idp' | 'requestEventId' | 'requestId'>;
 
 /**
@@ -53,7 +55,7 @@ export function createJournal(events: EventsRepository) {
         path: ctx.path,
         status,
         request: ctx.body,
-        rewrites: ctx.rewrites,
+        rewrites: nonEmpty(ctx.rewrites),
       });
     }
     return ctx.requestEventId;
@@ -82,7 +84,7 @@ export function createJournal(events: EventsRepository) {
           status,
           durationMs,
           request: ctx.body,
-          rewrites: ctx.rewrites,
+          rewrites: nonEmpty(ctx.rewrites),
           response,
         });
       } else {

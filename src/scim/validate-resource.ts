@@ -60,6 +60,8 @@ function checkComplex(def: AttributeDef, value: JsonObject, where: string, ctx: 
   for (const [key, sub] of Object.entries(value)) {
     const subDef = findDef(def.subAttributes, key);
     if (!subDef) throw invalidValue(`${where} has no sub-attribute "${key}"`);
+    // RFC 7643 §7: readOnly sub-attributes sent by a client (manager.displayName) are ignored.
+    if (subDef.mutability === 'readOnly') continue;
     if (isUnassigned(sub)) continue;
     out[subDef.name] = checkScalar(subDef, sub, `${where}.${subDef.name}`, ctx);
   }

@@ -55,6 +55,7 @@ export function createGroupsRepository(db: Db) {
       external_id = @externalId, last_modified = @lastModified, version = version + 1, resource = @resource
     WHERE seq = @seq`);
   const remove = db.prepare('DELETE FROM groups WHERE seq = ?');
+  const removeAccount = db.prepare('DELETE FROM groups WHERE account_id = ?');
   const page = db.prepare<[string, number, number], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? ORDER BY seq LIMIT ? OFFSET ?');
   const count = db.prepare<[string], number>('SELECT count(*) FROM groups WHERE account_id = ?').pluck();
   const all = db.prepare<[string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? ORDER BY seq');
@@ -99,6 +100,9 @@ export function createGroupsRepository(db: Db) {
     },
     remove(row: GroupRow): void {
       remove.run(row.seq);
+    },
+    removeAccount(accountId: string): void {
+      removeAccount.run(accountId);
     },
     page(accountId: string, offset: number, limit: number): GroupRow[] {
       return page.all(accountId, limit, offset).map(fromRaw);

@@ -101,6 +101,7 @@ export function createUsersRepository(db: Db) {
     WHERE seq = @seq`);
   const bumpVersion = db.prepare('UPDATE users SET version = version + 1, last_modified = ? WHERE account_id = ? AND id = ?');
   const erase = db.prepare('DELETE FROM users WHERE seq = ?');
+  const eraseAccount = db.prepare('DELETE FROM users WHERE account_id = ?');
   const deleteEmails = db.prepare('DELETE FROM user_emails WHERE user_seq = ?');
   const insertEmail = db.prepare('INSERT INTO user_emails (user_seq, account_id, value_key) VALUES (?, ?, lower(?))');
   const page = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND ${VISIBLE} ORDER BY seq LIMIT @limit OFFSET @offset`);
@@ -157,6 +158,9 @@ export function createUsersRepository(db: Db) {
     },
     erase(row: UserRow): void {
       erase.run(row.seq);
+    },
+    eraseAccount(accountId: string): void {
+      eraseAccount.run(accountId);
     },
     page(accountId: string, visibility: Visibility, offset: number, limit: number): UserRow[] {
       return (page.all({ accountId, visibility, offset, limit }) as RawUserRow[]).map(fromRaw);

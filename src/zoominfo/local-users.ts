@@ -44,3 +44,11 @@ export function createLocalUser(store: Store, accountId: string, input: LocalUse
     [input.userName],
   );
 }
+
+/** The account owner every account starts with, and gets back after a reset (PRODUCT.md §3). */
+export const seedAdmin = (store: Store, accountId: string): UserRow =>
+  createLocalUser(store, accountId, {
+    userName: SEEDED_ADMIN,
+    role: 'Admin',
+    name: { givenName: 'Account', familyName: 'Owner', formatted: 'Account Owner' },
+  });

@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
-import { randomUUID } from 'node:crypto';
 import { notFound, forbidden } from '../../scim/errors.js';
 import { detectIdp } from '../../idp/detect-idp.js';
 import { redact, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
+import { rewritesOf } from './idp-context.js';
 import discoveryRoutes from './discovery.js';
 import usersRoutes from './users.js';
 import groupsRoutes from './groups.js';
@@ -55,7 +55,9 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   // Once the body is parsed the IdP can also be told by the request's shape (Entra sends no agent).
   app.addHook('preHandler', async (request) => {
     const ctx = request.scim;
+    if (/[?&]$/.test(request.url)) rewritesOf(request).add('trailing-query-separator', 'url', request.url.slice(-1));
     if (request.body !== undefined) {
+      if (!request.headers['content-type']) rewritesOf(request).add('missing-content-type', 'headers', undefined, 'application/scim+json');
       ctx.body = redact(request.body);
       if (ctx.idp === 'unknown') ctx.idp = detectIdp(request.headers['user-agent'], request.body);
     }
@@ -104,6 +106,3 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
 };
 
 export default scimScope;
-
-export const newRequestId = () => randomUUID();
-export type { FastifyInstance };

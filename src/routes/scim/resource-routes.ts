@@ -12,6 +12,8 @@ import { etagOf } from '../../scim/representation.js';
 import { isNotModified } from '../../scim/etag.js';
 import { LIST_RESPONSE } from '../../scim/schema/urns.js';
 import { invalidSyntax } from '../../scim/errors.js';
+import { normaliseFilter, normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
+import { rewritesOf } from './idp-context.js';
 
 interface Row {
   id: string;
@@ -56,18 +58,24 @@ function listResponse<T>(result: ListResult<T>) {
 export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: ResourceTypeDef, service: ResourceService<T>): void {
   const base = rt.endpoint;
 
-  app.get(base, async (request) => listResponse(service.list(request.scim, readListParams(request.query as JsonObject))));
+  const listParams = (request: FastifyRequest, source: JsonObject, fromBody: boolean): ListParams => {
+    const params = readListParams(source, fromBody);
+    if (params.filter) params.filter = normaliseFilter(rt, params.filter, rewritesOf(request));
+    return params;
+  };
+
+  app.get(base, async (request) => listResponse(service.list(request.scim, listParams(request, request.query as JsonObject, false))));
 
   // RFC 7644 §3.4.3: a SearchRequest body carries the same parameters as the query string.
   app.post(`${base}/.search`, async (request) => {
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
       throw invalidSyntax('a search request needs a JSON body');
     }
-    return listResponse(service.list(request.scim, readListParams(request.body as JsonObject, true)));
+    return listResponse(service.list(request.scim, listParams(request, request.body as JsonObject, true)));
   });
 
   app.post(base, async (request, reply) => {
-    const row = service.create(request.scim, request.body);
+    const row = service.create(request.scim, normaliseResourceBody(rt, request.body, rewritesOf(request)).body);
     const body = service.toScim(request.scim, row);
     const location = (body.meta as JsonObject).location as string;
     return sendResource(reply.header('location', location), rt, body, row, 201);
@@ -82,12 +90,13 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
   });
 
   app.put(`${base}/:id`, async (request: IdRequest, reply) => {
-    const row = service.replace(request.scim, request.params.id, request.body, ifMatch(request));
+    const body = normaliseResourceBody(rt, request.body, rewritesOf(request)).body;
+    const row = service.replace(request.scim, request.params.id, body, ifMatch(request));
     return sendResource(reply, rt, service.toScim(request.scim, row), row);
   });
 
   app.patch(`${base}/:id`, async (request: IdRequest, reply) => {
-    const operations = readPatchRequest(request.body);
+    const operations = readPatchRequest(normalisePatchBody(rt, request.body, rewritesOf(request)).body);
     const row = service.patch(request.scim, request.params.id, operations, ifMatch(request));
     return sendResource(reply, rt, service.toScim(request.scim, row), row);
   });

@@ -1,0 +1,161 @@
+import { fill, idPlaceholderOf, placeholdersIn, type Fixture, type FixtureStep } from './fixture.js';
+import { send, type HttpAnswer } from './http-client.js';
+import { absentKeysMismatch, listMismatch, membersMismatch, readJsonPath, subsetMismatch } from './checks.js';
+
+export interface ReplayTarget {
+  /** The SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2 */
+  baseUrl: string;
+  token: string;
+  userAgent?: string;
+}
+
+export interface StepOutcome {
+  scenario: string;
+  /** "setup" for the resources created first, else the step's number from 1. */
+  step: string;
+  request: string;
+  expected: string;
+  got: string;
+  pass: boolean;
+  detail?: string;
+}
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/** Setup users in an order where a user another refers to (a manager) is created first. */
+function orderedUsers(users: Record<string, unknown>[]): Record<string, unknown>[] {
+  const declared = new Map(users.map((u) => [idPlaceholderOf(u), u] as const));
+  const done = new Set<Record<string, unknown>>();
+  const out: Record<string, unknown>[] = [];
+  const visit = (u: Record<string, unknown>, depth = 0) => {
+    if (done.has(u) || depth > users.length) return;
+    const { id: _id, ...rest } = u;
+    for (const name of placeholdersIn(rest)) {
+      const dep = declared.get(name);
+      if (dep && dep !== u) visit(dep, depth + 1);
+    }
+    done.add(u);
+    out.push(u);
+  };
+  users.forEach((u) => visit(u));
+  return out;
+}
+
+/**
+ * Replays one fixture against any SCIM server: creates what it needs first, sends each step as the
+ * IdP sent it, and checks status, list integers and the resource state. Stops at the first failure.
+ */
+export async function runFixture(fixture: Fixture, target: ReplayTarget): Promise<StepOutcome[]> {
+  const bindings = new Map<string, string>([['token', target.token]]);
+  const outcomes: StepOutcome[] = [];
+  const base = target.baseUrl.replace(/\/+$/, '');
+  const userAgent = target.userAgent ?? 'zi-scim-replay';
+  const auth = { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json', 'user-agent': userAgent };
+
+  const create = async (endpoint: string, body: Record<string, unknown>, label: string): Promise<string | null> => {
+    const { id: _id, ...rest } = fill(body, bindings);
+    const answer = await send(new URL(base + endpoint), 'POST', auth, JSON.stringify(rest));
+    const id = (answer.json as { id?: unknown } | undefined)?.id;
+    if (answer.status !== 201 || typeof id !== 'string') {
+      outcomes.push({ scenario: fixture.scenario, step: 'setup', request: `POST ${endpoint} (${label})`, expected: '201', got: String(answer.status), pass: false, detail: answer.text.slice(0, 300) });
+      return null;
+    }
+    return id;
+  };
+
+  // Placeholders used but neither declared nor captured stand for "some existing user/group".
+  const setup = fixture.setup ?? {};
+  const declared = new Set([...(setup.users ?? []), ...(setup.groups ?? [])].map(idPlaceholderOf).filter(Boolean) as string[]);
+  const captured = new Set(fixture.steps.flatMap((s) => Object.keys(s.expect.capture ?? {})));
+  const implicit = [...placeholdersIn(fixture)].filter((n) => n !== 'token' && !declared.has(n) && !captured.has(n));
+  const stamp = Date.now().toString(36);
+  for (const name of implicit.sort((a, b) => Number(a.startsWith('group')) - Number(b.startsWith('group')))) {
+    const body = name.startsWith('group')
+      ? { schemas: [GROUP_SCHEMA], displayName: `replay ${name} ${stamp}` }
+      : { schemas: [USER_SCHEMA], userName: `replay.${name}.${stamp}@example.com`, active: true };
+    const id = await create(name.startsWith('group') ? '/Groups' : '/Users', body, `{{${name}}}`);
+    if (!id) return outcomes;
+    bindings.set(name, id);
+  }
+  for (const user of orderedUsers(setup.users ?? [])) {
+    const id = await create('/Users', user, String(user.userName));
+    if (!id) return outcomes;
+    const name = idPlaceholderOf(user);
+    if (name) bindings.set(name, id);
+  }
+  for (let i = 0; i < (setup.generateUsers ?? 0); i++) {
+    const userName = `replay.generated${i}.${stamp}@example.com`;
+    if (!(await create('/Users', { schemas: [USER_SCHEMA], userName, active: true }, userName))) return outcomes;
+  }
+  for (const group of setup.groups ?? []) {
+    const id = await create('/Groups', group, String(group.displayName));
+    if (!id) return outcomes;
+    const name = idPlaceholderOf(group);
+    if (name) bindings.set(name, id);
+  }
+
+  for (const [index, step] of fixture.steps.entries()) {
+    const outcome = await runStep(fixture.scenario, index + 1, step, bindings, base, userAgent);
+    outcomes.push(outcome);
+    if (!outcome.pass) break;
+  }
+  return outcomes;
+}
+
+async function runStep(
+  scenario: string,
+  number: number,
+  step: FixtureStep,
+  bindings: Map<string, string>,
+  base: string,
+  userAgent: string,
+): Promise<StepOutcome> {
+  const path = fill(step.path, bindings, true);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fill(step.headers ?? {}, bindings))) {
+    if (value !== null) headers[name.toLowerCase()] = value;
+  }
+  if (!('authorization' in headers)) headers.authorization = `Bearer ${bindings.get('token')}`;
+  if (!('user-agent' in headers) && step.headers?.['User-Agent'] !== null) headers['user-agent'] = userAgent;
+  const body = step.body === null || step.body === undefined ? undefined : typeof step.body === 'string' ? fill(step.body, bindings) : JSON.stringify(fill(step.body, bindings));
+  const expected = [step.expect.status, ...(step.expect.statusAlternatives ?? [])];
+  const outcome: StepOutcome = { scenario, step: String(number), request: `${step.method} ${path}`, expected: expected.join('|'), got: '', pass: false };
+
+  const answer = await send(new URL(base + path), step.method, headers, body);
+  outcome.got = String(answer.status);
+  if (!expected.includes(answer.status)) return { ...outcome, detail: answer.text.slice(0, 300) };
+  if (step.expect.list && answer.status === 200) {
+    const failure = listMismatch(step.expect.list, answer.json);
+    if (failure) return { ...outcome, detail: failure };
+  }
+  for (const [name, jsonPath] of Object.entries(step.expect.capture ?? {})) {
+    const value = readJsonPath(answer.json, jsonPath);
+    if (typeof value !== 'string') return { ...outcome, detail: `capture ${name}: nothing at ${jsonPath}` };
+    bindings.set(name, value);
+  }
+  const { resource, membersExactly, absentKeys } = step.expect;
+  if (resource || membersExactly || absentKeys) {
+    const state = await readBack(step, path, answer, base, headers);
+    const failure =
+      (resource && subsetMismatch(resource ? fill(resource, bindings) : resource, state)) ||
+      (membersExactly && membersMismatch(fill(membersExactly, bindings), state)) ||
+      (absentKeys && absentKeysMismatch(absentKeys, state)) ||
+      null;
+    if (failure) return { ...outcome, detail: failure };
+  }
+  return { ...outcome, pass: true };
+}
+
+/** The resource's state after a step: a GET's own answer, else a fresh GET of the resource. */
+async function readBack(step: FixtureStep, path: string, answer: HttpAnswer, base: string, headers: Record<string, string>): Promise<unknown> {
+  if (step.method === 'GET') return answer.json;
+  let resourcePath = path.split('?')[0]!;
+  if (step.method === 'POST') {
+    const id = (answer.json as { id?: unknown } | undefined)?.id;
+    resourcePath = `${resourcePath.replace(/\/+$/, '')}/${String(id)}`;
+  }
+  const { authorization } = headers;
+  const again = await send(new URL(base + resourcePath), 'GET', { authorization: authorization!, accept: 'application/scim+json' }, undefined);
+  return again.status === 200 ? again.json : undefined;
+}
