@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import storePlugin from './plugins/store.js';
 import healthRoutes from './routes/health.js';
 import scimScope from './routes/scim/index.js';
+import adminApi from './routes/admin/index.js';
 import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
 
@@ -13,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-/** Where the app is reached from outside; used in Location headers and meta.location. */
+/** Where the app is reached from outside, for printed URLs at start. */
 export const publicBaseUrl = (config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string => {
   if (config.publicUrl) return config.publicUrl;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -42,6 +43,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(storePlugin, { databasePath: config.databasePath, journalMaxEvents: config.journalMaxEvents });
   app.decorate('generatedTokens', bootstrap(app.store, { scimToken: config.scimToken, adminToken: config.adminToken }));
   await app.register(healthRoutes);
-  await app.register(scimScope, { prefix: '/scim/v2', accountId: DEFAULT_ACCOUNT, baseUrl: `${publicBaseUrl(config)}/scim/v2` });
+  app.decorate('publicUrl', config.publicUrl);
+  await app.register(scimScope, { prefix: '/scim/v2', accountId: DEFAULT_ACCOUNT, scimPath: '/scim/v2' });
+  await app.register(adminApi, { prefix: '/admin/api' });
   return app;
 }

@@ -21,7 +21,14 @@ import { writeTransaction } from './write.js';
 function splitMembers(resource: JsonObject): { stored: JsonObject; members: MemberValue[] } {
   const { members, ...stored } = resource;
   const list = Array.isArray(members) ? (members as JsonObject[]) : [];
-  return { stored, members: list.map((m) => ({ value: m.value as string, ...(typeof m.type === 'string' && { type: m.type }) })) };
+  return {
+    stored,
+    members: list.map((m, i) => {
+      // The schema check lets a member through with only `display`; a member is named by its value.
+      if (typeof m.value !== 'string' || m.value === '') throw invalidValue(`members[${i}] needs a string "value"`);
+      return { value: m.value, ...(typeof m.type === 'string' && { type: m.type }) };
+    }),
+  };
 }
 
 export function createGroupsService(store: Store, journal: Journal) {

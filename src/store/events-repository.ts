@@ -114,6 +114,12 @@ export function createEventsRepository(db: Db, maxEvents: number) {
   const prune = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND id <= (
       SELECT id FROM events WHERE account_id = @accountId ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
   const clear = db.prepare('DELETE FROM events WHERE account_id = ?');
+  const triggers = db.prepare<[string], { trigger: string; count: number }>(`SELECT trigger, count(*) AS count FROM events
+    WHERE account_id = ? AND type = 'user.deprovisioned' AND trigger IS NOT NULL GROUP BY trigger ORDER BY trigger`);
+  // SCIM writes that carried a deactivation and were refused: a trigger that produced no outcome.
+  const refusedDeactivations = db.prepare<[string], number>(`SELECT count(*) FROM events WHERE account_id = ? AND type = 'request'
+    AND status >= 400 AND method IN ('PATCH', 'PUT') AND path LIKE '%/Users/%' AND request LIKE '%"active"%'`).pluck();
+  const byId = db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?');
   let sincePrune = 0;
 
   function where(q: EventQuery): { sql: string; params: Record<string, unknown> } {
@@ -161,6 +167,16 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     },
     prune(accountId: string): void {
       prune.run({ accountId, keep: maxEvents });
+    },
+    byId(accountId: string, id: number): EventRow | null {
+      const raw = byId.get(accountId, id) as RawEvent | undefined;
+      return raw ? fromRaw(raw) : null;
+    },
+    deprovisionTriggers(accountId: string): { trigger: string; count: number }[] {
+      return triggers.all(accountId);
+    },
+    refusedDeactivations(accountId: string): number {
+      return refusedDeactivations.get(accountId)!;
     },
     clear(accountId: string): void {
       clear.run(accountId);

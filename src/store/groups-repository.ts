@@ -1,4 +1,5 @@
 import type { Db } from './open-database.js';
+import { caseKey } from './case-key.js';
 
 export interface GroupRow {
   seq: number;
@@ -47,11 +48,11 @@ const fromRaw = (r: RawGroupRow): GroupRow => ({
 
 export function createGroupsRepository(db: Db) {
   const byId = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND id = ?');
-  const byName = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = lower(?)');
+  const byName = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = ?');
   const insert = db.prepare(`INSERT INTO groups (id, account_id, display_name, display_name_key, external_id,
       created_at, last_modified, version, resource)
-    VALUES (@id, @accountId, @displayName, lower(@displayName), @externalId, @createdAt, @lastModified, 1, @resource)`);
-  const update = db.prepare(`UPDATE groups SET display_name = @displayName, display_name_key = lower(@displayName),
+    VALUES (@id, @accountId, @displayName, @displayNameKey, @externalId, @createdAt, @lastModified, 1, @resource)`);
+  const update = db.prepare(`UPDATE groups SET display_name = @displayName, display_name_key = @displayNameKey,
       external_id = @externalId, last_modified = @lastModified, version = version + 1, resource = @resource
     WHERE seq = @seq`);
   const remove = db.prepare('DELETE FROM groups WHERE seq = ?');
@@ -61,7 +62,7 @@ export function createGroupsRepository(db: Db) {
   const all = db.prepare<[string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? ORDER BY seq');
   const byColumn = {
     id: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND id = ?'),
-    displayName: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = lower(?)'),
+    displayName: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = ?'),
     externalId: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND external_id = ? ORDER BY seq'),
   } as const;
   // A member's display is read from the member itself, so it is never stale.
@@ -87,15 +88,15 @@ export function createGroupsRepository(db: Db) {
       return raw ? fromRaw(raw) : null;
     },
     findByDisplayName(accountId: string, displayName: string): GroupRow | null {
-      const raw = byName.get(accountId, displayName);
+      const raw = byName.get(accountId, caseKey(displayName));
       return raw ? fromRaw(raw) : null;
     },
     insert(row: NewGroup): GroupRow {
-      const { lastInsertRowid } = insert.run(row);
+      const { lastInsertRowid } = insert.run({ ...row, displayNameKey: caseKey(row.displayName) });
       return { ...row, seq: Number(lastInsertRowid), version: 1 };
     },
     update(row: GroupRow): GroupRow {
-      update.run(row);
+      update.run({ ...row, displayNameKey: caseKey(row.displayName) });
       return { ...row, version: row.version + 1 };
     },
     remove(row: GroupRow): void {
@@ -112,7 +113,9 @@ export function createGroupsRepository(db: Db) {
     },
     candidates(accountId: string, hint: { attribute: string; value: string } | null): GroupRow[] {
       const stmt = hint ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
-      return (stmt ? stmt.all(accountId, hint!.value) : all.all(accountId)).map(fromRaw);
+      // displayName is looked up by its case key; id and externalId are case-exact.
+      const value = hint?.attribute === 'displayName' ? caseKey(hint.value) : hint?.value;
+      return (stmt ? stmt.all(accountId, value!) : all.all(accountId)).map(fromRaw);
     },
     members(groupSeq: number, offset = 0, limit = -1): MemberRow[] {
       return members.all(groupSeq, limit, offset);

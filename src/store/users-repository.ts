@@ -1,4 +1,5 @@
 import type { Db } from './open-database.js';
+import { caseKey } from './case-key.js';
 
 export interface DeprovisionedBy {
   trigger: 'active-false' | 'delete' | 'group-removal' | 'group-delete';
@@ -78,6 +79,14 @@ export type Visibility = 'scim-only' | 'all';
 
 const VISIBLE = `scim_deleted_at IS NULL AND (source = 'scim' OR sso_linked = 1 OR @visibility = 'all')`;
 
+export interface AdminUserQuery {
+  accountId: string;
+  status: 'active' | 'deprovisioned' | 'all';
+  q?: string;
+  offset: number;
+  limit: number;
+}
+
 export interface EmailKeys {
   seq: number;
   emails: string[];
@@ -92,9 +101,9 @@ export function createUsersRepository(db: Db) {
   const insert = db.prepare(`INSERT INTO users (id, account_id, user_name, user_name_key, external_id, display_name,
       active, source, sso_linked, password_digest, scim_deleted_at, deprovisioned_at, deprovisioned_by,
       created_at, last_modified, version, resource)
-    VALUES (@id, @accountId, @userName, lower(@userName), @externalId, @displayName, @active, @source, @ssoLinked,
+    VALUES (@id, @accountId, @userName, @userNameKey, @externalId, @displayName, @active, @source, @ssoLinked,
       @passwordDigest, @scimDeletedAt, @deprovisionedAt, @deprovisionedBy, @createdAt, @lastModified, 1, @resource)`);
-  const update = db.prepare(`UPDATE users SET user_name = @userName, user_name_key = lower(@userName),
+  const update = db.prepare(`UPDATE users SET user_name = @userName, user_name_key = @userNameKey,
       external_id = @externalId, display_name = @displayName, active = @active, sso_linked = @ssoLinked,
       password_digest = @passwordDigest, scim_deleted_at = @scimDeletedAt, deprovisioned_at = @deprovisionedAt,
       deprovisioned_by = @deprovisionedBy, last_modified = @lastModified, version = version + 1, resource = @resource
@@ -103,20 +112,30 @@ export function createUsersRepository(db: Db) {
   const erase = db.prepare('DELETE FROM users WHERE seq = ?');
   const eraseAccount = db.prepare('DELETE FROM users WHERE account_id = ?');
   const deleteEmails = db.prepare('DELETE FROM user_emails WHERE user_seq = ?');
-  const insertEmail = db.prepare('INSERT INTO user_emails (user_seq, account_id, value_key) VALUES (?, ?, lower(?))');
+  const insertEmail = db.prepare('INSERT INTO user_emails (user_seq, account_id, value_key) VALUES (?, ?, ?)');
   const page = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND ${VISIBLE} ORDER BY seq LIMIT @limit OFFSET @offset`);
   const count = db.prepare(`SELECT count(*) FROM users WHERE account_id = @accountId AND ${VISIBLE}`).pluck();
   const all = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND ${VISIBLE} ORDER BY seq`);
   const byColumn = {
     id: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND id = @value AND ${VISIBLE}`),
-    userName: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND user_name_key = lower(@value) AND ${VISIBLE}`),
+    userName: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND user_name_key = @key AND ${VISIBLE}`),
     externalId: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND external_id = @value AND ${VISIBLE} ORDER BY seq`),
     'emails.value': db.prepare(`SELECT u.* FROM users u WHERE u.seq IN (SELECT user_seq FROM user_emails
-        WHERE account_id = @accountId AND value_key = lower(@value)) AND ${VISIBLE} ORDER BY u.seq`),
+        WHERE account_id = @accountId AND value_key = @key) AND ${VISIBLE} ORDER BY u.seq`),
   } as const;
+
+  const activeAdmins = db.prepare(`SELECT * FROM users WHERE account_id = ? AND active = 1 AND scim_deleted_at IS NULL
+    AND deprovisioned_by IS NULL AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'`);
+  // Users a group removal left active in no group at all: what onGroupRemoval "none" lets happen.
+  const strandedByGroupRemoval = db.prepare(`SELECT * FROM users u WHERE u.account_id = ? AND u.active = 1
+    AND u.scim_deleted_at IS NULL AND u.sso_linked = 1
+    AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.member_id = u.id)
+    AND EXISTS (SELECT 1 FROM events e WHERE e.user_id = u.id AND e.type = 'member.removed') ORDER BY u.seq`);
+  const countBySource = db.prepare<[string, string], number>('SELECT count(*) FROM users WHERE account_id = ? AND source = ?').pluck();
 
   const toParams = (row: NewUser | UserRow) => ({
     ...row,
+    userNameKey: caseKey(row.userName),
     active: row.active ? 1 : 0,
     ssoLinked: row.ssoLinked ? 1 : 0,
     deprovisionedBy: row.deprovisionedBy ? JSON.stringify(row.deprovisionedBy) : null,
@@ -124,7 +143,7 @@ export function createUsersRepository(db: Db) {
 
   const writeEmails = (seq: number, accountId: string, emails: string[]) => {
     deleteEmails.run(seq);
-    for (const email of new Set(emails.map((e) => e.toLowerCase()))) insertEmail.run(seq, accountId, email);
+    for (const email of new Set(emails.map(caseKey))) insertEmail.run(seq, accountId, email);
   };
 
   return {
@@ -138,7 +157,7 @@ export function createUsersRepository(db: Db) {
     },
     /** The live (not SCIM-deleted) user with this userName, compared without case, visible or not. */
     findByUserName(accountId: string, userName: string): UserRow | null {
-      const raw = byUserNameKey.get(accountId, userName.toLowerCase());
+      const raw = byUserNameKey.get(accountId, caseKey(userName));
       return raw ? fromRaw(raw) : null;
     },
     insert(row: NewUser, emails: string[]): UserRow {
@@ -156,6 +175,32 @@ export function createUsersRepository(db: Db) {
     touch(accountId: string, id: string, at: string): void {
       bumpVersion.run(at, accountId, id);
     },
+    activeAdmins(accountId: string): UserRow[] {
+      return (activeAdmins.all(accountId) as RawUserRow[]).map(fromRaw);
+    },
+    strandedByGroupRemoval(accountId: string): UserRow[] {
+      return (strandedByGroupRemoval.all(accountId) as RawUserRow[]).map(fromRaw);
+    },
+    countBySource(accountId: string, source: 'scim' | 'local'): number {
+      return countBySource.get(accountId, source)!;
+    },
+    /** The admin view's list: every user of the account (local ones and SCIM-deleted ones too). */
+    search(query: AdminUserQuery): { rows: UserRow[]; total: number } {
+      const clauses = ['account_id = @accountId'];
+      if (query.status === 'active') clauses.push('active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL');
+      if (query.status === 'deprovisioned') clauses.push('(active = 0 OR scim_deleted_at IS NOT NULL OR deprovisioned_by IS NOT NULL)');
+      const params: Record<string, unknown> = { accountId: query.accountId, offset: query.offset, limit: query.limit };
+      if (query.q) {
+        params.q = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+        clauses.push(`(user_name_key LIKE @q ESCAPE '\\' OR lower(coalesce(display_name, '')) LIKE @q ESCAPE '\\'
+          OR lower(coalesce(json_extract(resource, '$.name.givenName'), '') || ' ' || coalesce(json_extract(resource, '$.name.familyName'), '')) LIKE @q ESCAPE '\\'
+          OR seq IN (SELECT user_seq FROM user_emails WHERE account_id = @accountId AND value_key LIKE @q ESCAPE '\\'))`);
+      }
+      const where = clauses.join(' AND ');
+      const total = db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
+      const rows = (db.prepare(`SELECT * FROM users WHERE ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`).all(params) as RawUserRow[]).map(fromRaw);
+      return { rows, total };
+    },
     erase(row: UserRow): void {
       erase.run(row.seq);
     },
@@ -171,7 +216,7 @@ export function createUsersRepository(db: Db) {
     /** Candidates for a filter: narrowed by an indexed equality when the filter has one. */
     candidates(accountId: string, visibility: Visibility, hint: { attribute: string; value: string } | null): UserRow[] {
       const stmt = hint ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
-      const rows = stmt ? stmt.all({ accountId, visibility, value: hint!.value }) : all.all({ accountId, visibility });
+      const rows = stmt ? stmt.all({ accountId, visibility, value: hint!.value, key: caseKey(hint!.value) }) : all.all({ accountId, visibility });
       return (rows as RawUserRow[]).map(fromRaw);
     },
   };

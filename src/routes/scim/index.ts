@@ -6,6 +6,7 @@ import { redact, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
 import { rewritesOf } from './idp-context.js';
+import { baseUrlOf } from '../base-url.js';
 import discoveryRoutes from './discovery.js';
 import usersRoutes from './users.js';
 import groupsRoutes from './groups.js';
@@ -18,8 +19,8 @@ declare module 'fastify' {
 
 export interface ScimScopeOptions {
   accountId: string;
-  /** Public base of this SCIM API, e.g. http://127.0.0.1:8080/scim/v2 */
-  baseUrl: string;
+  /** Where this SCIM API is mounted, e.g. /scim/v2 */
+  scimPath: string;
 }
 
 const MAX_JOURNALED_RESPONSE = 64 * 1024;
@@ -40,7 +41,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       method: request.method,
       path: request.url,
       requestId: request.id,
-      baseUrl: options.baseUrl,
+      baseUrl: baseUrlOf(request) + options.scimPath,
     };
   });
 

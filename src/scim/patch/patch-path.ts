@@ -1,4 +1,4 @@
-import { parse, stringify, type Filter } from 'scim2-parse-filter';
+import { stringify, type Filter } from 'scim2-parse-filter';
 import type { ResourceTypeDef } from '../schema/resource-types.js';
 import type { AttributeDef } from '../schema/types.js';
 import { resolveAttribute, type ResolvedAttribute } from '../schema/attribute-path.js';
@@ -14,7 +14,7 @@ export interface PatchPath {
   filter?: Filter;
   /** The sub-attribute addressed after the brackets or after the dot. */
   subAttribute?: AttributeDef;
-  /** The path rebuilt with canonical names, as scim-patch must see it (it is case-sensitive). */
+  /** The path rebuilt with canonical names (scim-patch is case-sensitive; it never sees the filter). */
   canonical: string;
 }
 
@@ -72,6 +72,12 @@ export function parsePatchPath(rt: ResourceTypeDef, text: string): PatchPath {
   return { target, filter, subAttribute, canonical };
 }
 
-/** The inner filter again as a full filter expression over the resource, for evaluation. */
-export const valuePathFilter = (path: PatchPath): Filter =>
-  parse(`${path.target.canonical}[${stringify(path.filter!)}]`);
+/**
+ * The value filter as a full filter expression over the resource, for compileFilter. Built as a
+ * tree, never re-parsed from text: the package parser mishandles `$ref`, backslashes and numbers.
+ */
+export const valuePathFilter = (path: PatchPath & { filter: Filter }): Filter => ({
+  op: '[]',
+  attrPath: path.target.canonical,
+  valFilter: path.filter,
+});

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { settingsPatchSchema } from '../../zoominfo/settings.js';
+import { changeSettings, GuardRefusal } from '../../zoominfo/settings-service.js';
+import { rotateToken, TokenRefused } from '../../zoominfo/tokens.js';
+import { resetAccount } from '../../zoominfo/reset.js';
+import { checkSignIn } from '../../zoominfo/sign-in.js';
+import { readiness } from '../../zoominfo/readiness.js';
+import { conflictError } from './errors.js';
+import { accountOf } from './context.js';
+
+const signInQuery = z.object({ userName: z.string().min(1).max(256), method: z.enum(['sso', 'password']) }).strict();
+
+/** Settings, the SCIM token, reset, the sign-in check and readiness: the account as a whole. */
+const adminAccountRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/settings', async (request) => app.store.accounts.find(accountOf(request))!.settings);
+
+  app.patch('/settings', async (request) => {
+    const patch = settingsPatchSchema.parse(request.body ?? {});
+    try {
+      return changeSettings(app.store, accountOf(request), patch);
+    } catch (error) {
+      if (error instanceof GuardRefusal) {
+        throw conflictError('lockout', `${error.message}; send "force": true to go ahead anyway`, { lockedOut: error.lockedOut });
+      }
+      throw error;
+    }
+  });
+
+  app.post('/scim-token', async (request, reply) => {
+    try {
+      return reply.code(201).send({ token: rotateToken(app.store, accountOf(request), 'scim', 'admin API') });
+    } catch (error) {
+      if (error instanceof TokenRefused) throw conflictError('sso_not_configured', error.message);
+      throw error;
+    }
+  });
+
+  app.post('/reset', async (request) => {
+    resetAccount(app.store, accountOf(request));
+    return { status: 'reset' };
+  });
+
+  app.post('/sign-in-check', async (request) => {
+    const { userName, method } = signInQuery.parse(request.body ?? {});
+    const accountId = accountOf(request);
+    return checkSignIn(app.store.users.findByUserName(accountId, userName), method, app.store.accounts.find(accountId)!.settings);
+  });
+
+  app.get('/readiness', async (request) => readiness(app.store, accountOf(request)));
+};
+
+export default adminAccountRoutes;

@@ -1,0 +1,25 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AdminError } from './errors.js';
+
+const bearer = (request: FastifyRequest): string | undefined => {
+  const header = request.headers.authorization;
+  const match = header ? /^bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match?.[1]?.trim();
+};
+
+/**
+ * Admin API auth (PRODUCT.md §5): the admin token passes; the SCIM token is recognised and
+ * refused with 403 (it is a real credential, just not for this); anything else is 401.
+ */
+export function registerAdminAuth(app: FastifyInstance, accountOf: (request: FastifyRequest) => string): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const token = bearer(request);
+    const { accounts } = app.store;
+    if (token && accounts.checkToken('default', 'admin', token)) return;
+    if (token && accounts.checkToken(accountOf(request), 'scim', token)) {
+      throw new AdminError(403, 'forbidden', 'the SCIM token does not give access to the admin API; use the admin token');
+    }
+    reply.header('www-authenticate', 'Bearer realm="admin"');
+    throw new AdminError(401, 'unauthorized', token ? 'the admin token is not valid' : 'an Authorization: Bearer <ADMIN_TOKEN> header is required');
+  });
+}

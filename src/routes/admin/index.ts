@@ -1,0 +1,32 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { adminErrorHandler, AdminError } from './errors.js';
+import { registerAdminAuth } from './auth.js';
+import { accountOf } from './context.js';
+import adminUsersRoutes from './users.js';
+import adminGroupsRoutes from './groups.js';
+import adminEventsRoutes from './events.js';
+import adminAccountRoutes from './account.js';
+
+/** /admin/api: JSON, the admin token, {"error","message"} errors (PRODUCT.md §5). */
+const adminApi: FastifyPluginAsync = async (app) => {
+  app.setErrorHandler(adminErrorHandler);
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no admin route ${request.method} ${request.url.split('?')[0]}` }));
+  // JSON bodies with or without a Content-Type; an empty body is an empty object.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, async (request: unknown, body: string | Buffer) => {
+    const text = String(body);
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new AdminError(400, 'invalid_json', 'the request body is not valid JSON');
+    }
+  });
+  registerAdminAuth(app, accountOf);
+  await app.register(adminUsersRoutes);
+  await app.register(adminGroupsRoutes);
+  await app.register(adminEventsRoutes);
+  await app.register(adminAccountRoutes);
+};
+
+export default adminApi;

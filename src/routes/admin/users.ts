@@ -1,0 +1,65 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { pagingSchema, offsetOf } from './paging.js';
+import { presentEvent, presentUser } from './present.js';
+import { conflictError, notFoundError } from './errors.js';
+import { createLocalUser } from '../../zoominfo/local-users.js';
+import { accountOf, adminContext } from './context.js';
+
+const listQuery = pagingSchema.extend({
+  status: z.enum(['active', 'deprovisioned', 'all']).default('all'),
+  q: z.string().max(200).optional(),
+});
+
+const newLocalUser = z
+  .object({
+    userName: z.string().trim().min(1).max(256),
+    name: z.object({ givenName: z.string().max(256).optional(), familyName: z.string().max(256).optional(), formatted: z.string().max(512).optional() }).strict().optional(),
+    role: z.enum(['User', 'Admin']).default('User'),
+    password: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
+const adminUsersRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/users', async (request) => {
+    const query = listQuery.parse(request.query);
+    const { rows, total } = app.store.users.search({
+      accountId: accountOf(request),
+      status: query.status,
+      q: query.q?.trim() || undefined,
+      offset: offsetOf(query),
+      limit: query.pageSize,
+    });
+    return { items: rows.map(presentUser), total, page: query.page, pageSize: query.pageSize };
+  });
+
+  app.post('/users', async (request, reply) => {
+    const input = newLocalUser.parse(request.body ?? {});
+    const accountId = accountOf(request);
+    const row = app.store.transaction(() => {
+      if (app.store.users.findByUserName(accountId, input.userName)) throw conflictError('uniqueness', `userName "${input.userName}" is already taken`);
+      const created = createLocalUser(app.store, accountId, input);
+      app.store.events.insert({ accountId, type: 'user.provisioned', userId: created.id, message: `local user ${created.userName} created in the admin view`, data: { source: 'local' } });
+      return created;
+    });
+    return reply.code(201).send(presentUser(row));
+  });
+
+  app.get<{ Params: { id: string } }>('/users/:id', async (request) => {
+    const accountId = accountOf(request);
+    const row = app.store.users.findById(accountId, request.params.id);
+    if (!row) throw notFoundError(`user ${request.params.id}`);
+    const timeline = app.store.events.list({ accountId, userId: row.id, order: 'oldest', offset: 0, limit: 1000 });
+    // The raw requests behind the timeline, so the view can show exactly what the IdP sent.
+    const requestIds = [...new Set(timeline.map((e) => e.requestEventId).filter((id): id is number => id !== null))];
+    const requests = requestIds.map((id) => app.store.events.byId(accountId, id)).filter((e) => e !== null).map(presentEvent);
+    return {
+      ...presentUser(row),
+      resource: app.users.toScim(adminContext(request), row),
+      timeline: timeline.map(presentEvent),
+      requests,
+    };
+  });
+};
+
+export default adminUsersRoutes;

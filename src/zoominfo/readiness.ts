@@ -1,0 +1,70 @@
+import type { Store } from '../store/store.js';
+import { lockedOutAdmins } from './sign-in.js';
+
+export interface ReadinessItem {
+  id: 'sso-configured' | 'token-issued' | 'users-provisioned' | 'deprovisioning-observed' | 'group-removal-gap' | 'require-sso-safe';
+  title: string;
+  status: 'pass' | 'fail' | 'warn';
+  reason: string;
+}
+
+/** The go-live checklist (PRODUCT.md §5): ready when nothing fails. */
+export function readiness(store: Store, accountId: string): { ready: boolean; items: ReadinessItem[] } {
+  const { settings } = store.accounts.find(accountId)!;
+  const items: ReadinessItem[] = [];
+
+  items.push(
+    settings.ssoConfigured
+      ? { id: 'sso-configured', title: 'SAML SSO configured', status: 'pass', reason: 'SSO is set up, so SCIM can be switched on' }
+      : { id: 'sso-configured', title: 'SAML SSO configured', status: 'fail', reason: 'ZoomInfo refuses SCIM (403) and issues no token until SSO is configured' },
+  );
+
+  const hasToken = store.accounts.hasToken(accountId, 'scim');
+  items.push({ id: 'token-issued', title: 'SCIM token issued', status: hasToken ? 'pass' : 'fail', reason: hasToken ? 'a SCIM bearer token exists for the IdP' : 'generate a SCIM token for the IdP' });
+
+  const provisioned = store.users.countBySource(accountId, 'scim');
+  items.push({
+    id: 'users-provisioned',
+    title: 'Users provisioned by the IdP',
+    status: provisioned > 0 ? 'pass' : 'fail',
+    reason: provisioned > 0 ? `${provisioned} user(s) provisioned through SCIM` : 'no user has been provisioned through SCIM yet: assign a user in the IdP',
+  });
+
+  const triggers = store.events.deprovisionTriggers(accountId);
+  const refused = store.events.refusedDeactivations(accountId);
+  const seen = triggers.map((t) => `${t.trigger} (${t.count})`).join(', ');
+  items.push({
+    id: 'deprovisioning-observed',
+    title: 'Deprovisioning rehearsed',
+    status: refused > 0 || triggers.length === 0 ? 'fail' : 'pass',
+    reason:
+      refused > 0
+        ? `${refused} deactivation request(s) from the IdP were refused and deprovisioned no one: see the journal`
+        : triggers.length === 0
+          ? 'no user has been deprovisioned yet: unassign or deactivate a test user in the IdP'
+          : `deprovisioned users by: ${seen}`,
+  });
+
+  const stranded = store.users.strandedByGroupRemoval(accountId);
+  const gap = settings.deprovision.onGroupRemoval === 'none' && stranded.length > 0;
+  items.push({
+    id: 'group-removal-gap',
+    title: 'Group removals deprovision as expected',
+    status: gap ? 'warn' : 'pass',
+    reason: gap
+      ? `${stranded.length} user(s) were removed from their last group and are still active (onGroupRemoval is "none"): ${stranded.slice(0, 5).map((u) => u.userName).join(', ')}${stranded.length > 5 ? ', ...' : ''}`
+      : 'no user was left active in no group by a group removal',
+  });
+
+  const locked = lockedOutAdmins(store.users.activeAdmins(accountId), { ...settings, requireSso: true });
+  items.push({
+    id: 'require-sso-safe',
+    title: 'Require SSO safe to enable',
+    status: locked.length ? 'fail' : 'pass',
+    reason: locked.length
+      ? `turning Require SSO on would lock out: ${locked.map((l) => l.userName).join(', ')} (provision them through the IdP first)`
+      : 'every active Admin could still sign in with SSO',
+  });
+
+  return { ready: !items.some((i) => i.status === 'fail'), items };
+}
