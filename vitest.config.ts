@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/**/*.docker.test.ts'],
     // Each test file opens its own SQLite file; files run in parallel across the two CI cores.
     pool: 'forks',
     testTimeout: 20_000,

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { serve } from '../server.js';
-import { replayCommand } from './replay-command.js';
-import { resetCommand, rotateTokenCommand } from './database-commands.js';
-import { seedCommand } from './seed-command.js';
+
+// Each command loads only what it needs, so `--help` and `replay` start fast.
+const server = () => import('../server.js');
+const databaseCommands = () => import('./database-commands.js');
 
 const HELP: Record<string, string> = {
   main: `zi-scim: a local stand-in for ZoomInfo's SCIM 2.0 endpoint
@@ -59,20 +59,23 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       if (args.includes('--help') || args.includes('-h')) return help('serve');
-      await serve(loadConfig(process.env, args));
+      const config = loadConfig(process.env, args);
+      await (await server()).serve(config);
       return -1; // keeps running
     }
     case 'reset': {
       const { values } = parse(args, { 'database-path': { type: 'string' } });
       if (values.help) return help('reset');
-      return resetCommand(loadConfig(process.env, flags(values)));
+      const config = loadConfig(process.env, flags(values));
+      return (await databaseCommands()).resetCommand(config);
     }
     case 'token': {
       const { values, positionals } = parse(args, { 'database-path': { type: 'string' }, admin: { type: 'boolean' } });
       if (values.help) return help('token');
       if (positionals[0] !== 'rotate') throw new UsageError('usage: zi-scim token rotate [--admin]');
       const { admin, ...rest } = values;
-      return rotateTokenCommand(loadConfig(process.env, flags(rest)), admin ? 'admin' : 'scim');
+      const config = loadConfig(process.env, flags(rest));
+      return (await databaseCommands()).rotateTokenCommand(config, admin ? 'admin' : 'scim');
     }
     case 'seed': {
       const { values } = parse(args, {
@@ -89,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
         return n;
       };
       if (values.users === undefined && values.groups === undefined) throw new UsageError('seed needs --users N and/or --groups M');
-      return seedCommand(loadConfig(process.env, flags({ 'database-path': values['database-path'] })), {
+      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      return (await import('./seed-command.js')).seedCommand(config, {
         users: count('users', values.users, 0),
         groups: count('groups', values.groups, 0),
         membersPerGroup: count('members-per-group', values['members-per-group'], 10),
@@ -106,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1 || !values['base-url'] || !values.token) {
         throw new UsageError('usage: zi-scim replay <file-or-dir> --base-url URL --token TOKEN');
       }
-      return replayCommand({
+      return (await import('./replay-command.js')).replayCommand({
         target: positionals[0]!,
         baseUrl: values['base-url'] as string,
         token: values.token as string,
