@@ -153,6 +153,11 @@ export function createGroupsService(store: Store, journal: Journal) {
       lastModified: at,
       resource: resourceJson,
     });
+    if (displayName !== before.displayName) {
+      // Member users show it in groups[].display and parent groups in members[].display.
+      store.users.touchMembersOf(before.seq, at);
+      store.groups.touchGroupsOf(before.id, at);
+    }
     if (resourceJson !== before.resource) {
       const renamed = displayName !== before.displayName ? ` (renamed from ${before.displayName})` : '';
       journal.change(ctx, { type: 'group.updated', groupId: saved.id, message: `${displayName} updated${renamed}` });
@@ -230,6 +235,7 @@ export function createGroupsService(store: Store, journal: Journal) {
         checkIfMatch(ifMatch, before.version);
         const memberIds = store.groups.memberIds(before.seq);
         store.groups.remove(before);
+        store.groups.touchGroupsOf(before.id, at); // parent groups lose a member: new ETags
         store.groups.removeMemberEverywhere(before.id);
         for (const memberId of memberIds) store.users.touch(ctx.accountId, memberId, at);
         journal.change(ctx, { type: 'group.deleted', groupId: before.id, message: `${before.displayName} deleted with ${memberIds.length} members` });

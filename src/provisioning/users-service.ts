@@ -78,6 +78,8 @@ export function createUsersService(store: Store, journal: Journal) {
       resource: JSON.stringify(resource),
     }, at);
     const saved = store.users.update(next, emailsOf(resource));
+    // Groups show a member's display (displayName, else userName): their ETags follow it.
+    if ((saved.displayName ?? saved.userName) !== (before.displayName ?? before.userName)) store.groups.touchGroupsOf(saved.id, at);
     journal.change(ctx, { type: 'user.updated', userId: saved.id, message: `${saved.userName} updated` });
     journalTransition(journal, ctx, before, saved, 'active-false');
     return saved;
@@ -166,6 +168,7 @@ export function createUsersService(store: Store, journal: Journal) {
         const before = visibleRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
         const { onDelete } = settingsOf(ctx.accountId).deprovision;
+        store.groups.touchGroupsOf(before.id, at); // their members change: so do their ETags
         store.groups.removeMemberEverywhere(before.id);
         if (onDelete === 'remove') {
           store.users.erase(before);

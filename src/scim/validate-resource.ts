@@ -25,9 +25,16 @@ interface Context {
   strictCanonical: boolean;
 }
 
+/** A short description of a wrong value for an error detail: never the whole (maybe huge) value. */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (isObject(value)) return 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : String(value);
+  return typeof value === 'string' && value.length > 60 ? `${text.slice(0, -1)}..."` : text;
+}
+
 function checkScalar(def: AttributeDef, value: unknown, where: string, ctx: Context): unknown {
-  const fail = (expected: string) =>
-    invalidValue(`${where} must be ${expected}, got ${JSON.stringify(value)?.slice(0, 60)}`);
+  const fail = (expected: string) => invalidValue(`${where} must be ${expected}, got ${describe(value)}`);
   switch (def.type) {
     case 'string':
     case 'reference':

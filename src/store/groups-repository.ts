@@ -81,6 +81,8 @@ export function createGroupsRepository(db: Db) {
     FROM group_members m JOIN groups g ON g.seq = m.group_seq
     WHERE m.member_id = ? AND g.account_id = ? ORDER BY g.seq`);
   const groupCountOfMember = db.prepare<[string], number>('SELECT count(*) FROM group_members WHERE member_id = ?').pluck();
+  const touchGroupsOfMember = db.prepare(`UPDATE groups SET version = version + 1, last_modified = ?
+    WHERE seq IN (SELECT group_seq FROM group_members WHERE member_id = ?)`);
 
   return {
     findById(accountId: string, id: string): GroupRow | null {
@@ -139,6 +141,14 @@ export function createGroupsRepository(db: Db) {
     },
     groupsOf(accountId: string, memberId: string): { id: string; displayName: string }[] {
       return groupsOfMember.all(memberId, accountId);
+    },
+    /**
+     * A group's representation shows each member's display name, so a change to a member (its name,
+     * its deletion) changes the group too: its version must move, or If-None-Match answers 304 with
+     * stale members. Call before the membership rows are removed.
+     */
+    touchGroupsOf(memberId: string, at: string): void {
+      touchGroupsOfMember.run(at, memberId);
     },
     groupCountOf(memberId: string): number {
       return groupCountOfMember.get(memberId)!;

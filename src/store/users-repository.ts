@@ -109,6 +109,8 @@ export function createUsersRepository(db: Db) {
       deprovisioned_by = @deprovisionedBy, last_modified = @lastModified, version = version + 1, resource = @resource
     WHERE seq = @seq`);
   const bumpVersion = db.prepare('UPDATE users SET version = version + 1, last_modified = ? WHERE account_id = ? AND id = ?');
+  const bumpMembersOf = db.prepare(`UPDATE users SET version = version + 1, last_modified = ?
+    WHERE id IN (SELECT member_id FROM group_members WHERE group_seq = ? AND member_type = 'User')`);
   const erase = db.prepare('DELETE FROM users WHERE seq = ?');
   const eraseAccount = db.prepare('DELETE FROM users WHERE account_id = ?');
   const deleteEmails = db.prepare('DELETE FROM user_emails WHERE user_seq = ?');
@@ -200,6 +202,10 @@ export function createUsersRepository(db: Db) {
       const total = db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
       const rows = (db.prepare(`SELECT * FROM users WHERE ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`).all(params) as RawUserRow[]).map(fromRaw);
       return { rows, total };
+    },
+    /** A group's rename changes its members' derived `groups[].display`, so their ETags too. */
+    touchMembersOf(groupSeq: number, at: string): void {
+      bumpMembersOf.run(at, groupSeq);
     },
     erase(row: UserRow): void {
       erase.run(row.seq);

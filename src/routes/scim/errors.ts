@@ -9,8 +9,10 @@ export function toScimError(error: unknown): ScimError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return payloadTooLarge('the request body is larger than the server accepts (BODY_LIMIT)');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return unsupportedMediaType('send application/scim+json or application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      // A body shorter or longer than its Content-Length is malformed (Fastify: 400), not a media type.
+      return invalidSyntax('the request body does not match its Content-Length');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return invalidSyntax('the request body is empty');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

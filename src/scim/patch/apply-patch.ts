@@ -1,13 +1,14 @@
 import { scimPatch, type ScimPatchOperation } from 'scim-patch';
 import type { Filter } from 'scim2-parse-filter';
 import type { ResourceTypeDef } from '../schema/resource-types.js';
-import { findExtension, resolveAttribute } from '../schema/attribute-path.js';
+import type { SchemaDef } from '../schema/types.js';
+import { findExtension } from '../schema/attribute-path.js';
 import { PATCH_OP } from '../schema/urns.js';
-import { compileFilter } from '../filter/evaluate-filter.js';
 import { assertSafeValue } from '../forbidden-keys.js';
 import { checkAttributeValue, checkResource, isObject, isUnassigned, type JsonObject } from '../validate-resource.js';
 import { invalidSyntax, invalidValue, mutability, noTarget, ScimError, isScimError, type ScimType } from '../errors.js';
-import { parsePatchPath, valuePathFilter, type PatchPath } from './patch-path.js';
+import { parsePatchPath, type PatchPath } from './patch-path.js';
+import { planOperation } from './plan-operation.js';
 
 export interface PatchOperation {
   op: 'add' | 'remove' | 'replace';
@@ -34,6 +35,8 @@ export interface PatchResult {
   memberChanges: MemberChange[];
 }
 
+const OPS = new Set(['add', 'remove', 'replace']);
+
 /** RFC 7644 §3.5.2: the PatchOp envelope. An empty Operations list is a no-op (PRODUCT.md §4). */
 export function readPatchRequest(body: unknown): PatchOperation[] {
   if (!isObject(body)) throw invalidSyntax('the PATCH body must be a JSON object');
@@ -46,33 +49,86 @@ export function readPatchRequest(body: unknown): PatchOperation[] {
   if (!Array.isArray(ops)) throw invalidSyntax('a PATCH body must have an "Operations" array');
   return ops.map((raw, i) => {
     if (!isObject(raw)) throw invalidSyntax(`Operations[${i}] must be an object`);
-    if (raw.op !== 'add' && raw.op !== 'remove' && raw.op !== 'replace') {
+    // Op names in other cases ("Replace") are lower-cased by the IdP normaliser before this.
+    if (typeof raw.op !== 'string' || !OPS.has(raw.op)) {
       throw invalidSyntax(`Operations[${i}].op must be "add", "remove" or "replace", got ${JSON.stringify(raw.op)}`);
     }
     if (raw.path !== undefined && raw.path !== null && typeof raw.path !== 'string') {
       throw invalidSyntax(`Operations[${i}].path must be a string`);
     }
-    return { op: raw.op, path: (raw.path as string | null | undefined) ?? undefined, value: raw.value };
+    return { op: raw.op as PatchOperation['op'], path: (raw.path as string | null | undefined) ?? undefined, value: raw.value };
   });
 }
 
-const READ_ONLY_KEYS = new Set(['schemas', 'id', 'meta']);
-
-/** No-path add/replace (RFC 7644 §3.5.2.1/3): one path operation per key of the value object. */
-function expandNoPath(rt: ResourceTypeDef, op: PatchOperation): PatchOperation[] {
-  if (op.op === 'remove') throw noTarget('a remove operation needs a path');
-  if (!isObject(op.value)) throw invalidValue(`a ${op.op} without path needs an object value`);
-  const out: PatchOperation[] = [];
-  for (const [key, value] of Object.entries(op.value)) {
-    if (READ_ONLY_KEYS.has(key.toLowerCase())) continue;
-    const ext = /^urn:/i.test(key) ? findExtension(rt, key) : undefined;
-    if (ext && isObject(value)) {
-      for (const [sub, subValue] of Object.entries(value)) out.push({ op: op.op, path: `${ext.id}:${sub}`, value: subValue });
+/**
+ * Applies a PATCH (RFC 7644 §3.5.2) to a copy of the stored resource: all operations or none, and
+ * `current` is never touched. Paths are resolved and canonicalised first, and values checked, so
+ * scim-patch only ever sees known, safe, typed, filter-free input.
+ */
+export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations: PatchOperation[]): PatchResult {
+  let resource = structuredClone(current);
+  let password: string | undefined;
+  const memberChanges: MemberChange[] = [];
+  for (const op of operations.flatMap((op) => expandOperation(rt, op))) {
+    const path = parsePatchPath(rt, op.path);
+    const leaf = path.subAttribute ?? path.target.attribute;
+    if (path.target.attribute.mutability === 'readOnly' || leaf.mutability === 'readOnly') {
+      throw mutability(`"${path.target.canonical}" is read-only`);
+    }
+    if (rt.id === 'Group' && path.target.attribute.name === 'members' && !path.target.inExtension) {
+      memberChanges.push(memberChange(op, path));
+    } else if (path.target.attribute.name === 'password' && !path.target.inExtension) {
+      // writeOnly (RFC 7643 §7): handed back apart so that it can never be stored or echoed.
+      if (op.op === 'remove') throw mutability('password cannot be removed');
+      const checked = checkAttributeValue(path.target.attribute, op.value, 'password');
+      if (typeof checked !== 'string') throw invalidValue('password must be a string');
+      password = checked;
     } else {
-      out.push({ op: op.op, path: key, value });
+      for (const step of planOperation(rt, resource, { op: op.op, path, value: op.value })) resource = runScimPatch(resource, step);
     }
   }
-  return out;
+  return { ...checkResource(rt, resource), ...(password !== undefined && { password }), memberChanges };
+}
+
+type PathOperation = PatchOperation & { path: string };
+
+/** Checks one operation's shape, and rewrites what has no attribute path into operations that do. */
+function expandOperation(rt: ResourceTypeDef, op: PatchOperation): PathOperation[] {
+  if (!OPS.has(op.op)) throw invalidSyntax(`op must be "add", "remove" or "replace", got ${JSON.stringify(op.op)}`);
+  assertSafeValue(op.value);
+  // RFC 7644 §3.5.2.1/§3.5.2.3: add and replace MUST carry a value (null is one: it unsets).
+  if (op.op !== 'remove' && op.value === undefined) throw invalidValue(`a ${op.op} operation needs a "value"`);
+  if (op.path === undefined || op.path === '') return expandNoPath(rt, op);
+  const ext = findExtension(rt, op.path.trim());
+  return ext ? expandExtension(op.op, ext, op.value) : [op as PathOperation];
+}
+
+/** `schemas`, `id` and `meta` inside no-path values are ignored, never written (PRODUCT.md §4). */
+const IGNORED_KEYS = new Set(['schemas', 'id', 'meta']);
+
+/**
+ * No-path add/replace (RFC 7644 §3.5.2.1/§3.5.2.3): one operation per key of the value object.
+ * Keys are paths themselves: plain, dotted (`name.givenName`), URN-qualified, or a whole extension.
+ */
+function expandNoPath(rt: ResourceTypeDef, op: PatchOperation): PathOperation[] {
+  if (op.op === 'remove') throw noTarget('a remove operation needs a path (RFC 7644 §3.5.2.2)');
+  if (!isObject(op.value)) throw invalidValue(`a ${op.op} without path needs an object value`);
+  return Object.entries(op.value).flatMap(([key, value]) => {
+    if (IGNORED_KEYS.has(key.split('.')[0]!.trim().toLowerCase())) return [];
+    const ext = findExtension(rt, key.trim());
+    return ext ? expandExtension(op.op, ext, value) : [{ op: op.op, path: key, value }];
+  });
+}
+
+/** An extension URN as a whole (as a no-path key, or as the path): its attributes one by one. */
+function expandExtension(op: PatchOperation['op'], ext: SchemaDef, value: unknown): PathOperation[] {
+  if (op !== 'remove' && isObject(value)) {
+    return Object.entries(value).map(([key, sub]) => ({ op, path: `${ext.id}:${key}`, value: sub }));
+  }
+  if (op !== 'remove' && !isUnassigned(value)) throw invalidValue(`${ext.id} must be an object`);
+  // Adding nothing changes nothing; replacing with nothing or removing clears the extension.
+  if (op === 'add') return [];
+  return ext.attributes.filter((a) => a.mutability !== 'readOnly').map((a) => ({ op: 'remove', path: `${ext.id}:${a.name}` }));
 }
 
 function memberValues(value: unknown): MemberValue[] {
@@ -84,7 +140,7 @@ function memberValues(value: unknown): MemberValue[] {
 }
 
 /** `members` of a Group, which the store applies row by row (PRODUCT.md §4: matched on value alone). */
-function memberChange(op: PatchOperation, path: PatchPath): MemberChange {
+function memberChange(op: PathOperation, path: PatchPath): MemberChange {
   if (path.subAttribute) throw mutability('member sub-attributes are immutable');
   if (path.filter) {
     if (op.op !== 'remove') throw mutability('members can be added, replaced or removed, not edited in place');
@@ -92,121 +148,23 @@ function memberChange(op: PatchOperation, path: PatchPath): MemberChange {
   }
   if (op.op === 'add') return { kind: 'add', members: memberValues(op.value) };
   if (op.op === 'replace') return { kind: 'replace', members: memberValues(op.value) };
-  if (isUnassigned(op.value)) return { kind: 'removeAll' };
+  // RFC 7644 §3.5.2.2: no value removes them all; Entra names the ones to remove in `value`, and
+  // an explicit empty list names none.
+  if (op.value === undefined || op.value === null) return { kind: 'removeAll' };
   return { kind: 'remove', values: memberValues(op.value).map((m) => m.value) };
-}
-
-/** Sets keys[...] = value on a fresh object: the shape the compiled filter expects. */
-const wrapAt = (keys: string[], value: unknown): JsonObject =>
-  keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as JsonObject;
-
-const readAt = (resource: JsonObject, keys: string[]): unknown =>
-  keys.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), resource);
-
-/** The equality conditions of a filter such as `type eq "work"`, to create the element it names. */
-function elementFromFilter(filter: Filter): JsonObject | null {
-  if (filter.op === 'eq') return { [filter.attrPath]: filter.compValue };
-  if (filter.op === 'and') {
-    const parts = filter.filters.map(elementFromFilter);
-    return parts.every(Boolean) ? Object.assign({}, ...parts) : null;
-  }
-  return null;
-}
-
-function checkOperationValue(op: PatchOperation, path: PatchPath): unknown {
-  const { attribute } = path.target;
-  const where = path.canonical;
-  if (path.subAttribute) return checkAttributeValue({ ...path.subAttribute, multiValued: false }, op.value, where);
-  if (path.filter) return checkAttributeValue({ ...attribute, multiValued: false }, op.value, where);
-  if (attribute.multiValued && op.op === 'add' && !Array.isArray(op.value)) {
-    return checkAttributeValue(attribute, [op.value], where);
-  }
-  return checkAttributeValue(attribute, op.value, where);
 }
 
 const SCIM_TYPES = new Set<string>(['invalidFilter', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'mutability']);
 
 /** scim-patch reports `scimCode` (and sometimes throws a bare TypeError): always a SCIM 400 here. */
-function asScimError(error: unknown): ScimError {
-  if (isScimError(error)) return error;
-  const code = (error as { scimCode?: unknown } | null)?.scimCode;
-  const message = error instanceof Error ? error.message : String(error);
-  const scimType = typeof code === 'string' && SCIM_TYPES.has(code) ? (code as ScimType) : 'invalidValue';
-  return new ScimError(400, `cannot apply the patch: ${message}`, scimType);
-}
-
-/**
- * Applies a PATCH (RFC 7644 §3.5.2) to a copy of the stored resource: all operations or none.
- * Paths are resolved and canonicalised here, so scim-patch only ever sees known, safe, typed input.
- */
-export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations: PatchOperation[]): PatchResult {
-  let resource = structuredClone(current);
-  let password: string | undefined;
-  const memberChanges: MemberChange[] = [];
-  const expanded = operations.flatMap((op) => (op.path === undefined || op.path === '' ? expandNoPath(rt, op) : [op]));
-  for (const op of expanded) {
-    const path = parsePatchPath(rt, op.path!);
-    const def = path.subAttribute ?? path.target.attribute;
-    if (path.target.attribute.mutability === 'readOnly' || def.mutability === 'readOnly') {
-      throw mutability(`"${path.target.canonical}" is read-only`);
-    }
-    if (rt.id === 'Group' && path.target.attribute.name === 'members' && !path.target.inExtension) {
-      memberChanges.push(memberChange(op, path));
-      continue;
-    }
-    if (path.target.attribute.name === 'password' && !path.target.inExtension) {
-      if (op.op === 'remove') throw mutability('password cannot be removed');
-      const checked = checkOperationValue(op, path);
-      if (typeof checked !== 'string') throw invalidValue('password must be a string');
-      password = checked;
-      continue;
-    }
-    const value = op.op === 'remove' ? undefined : checkOperationValue(op, path);
-    const patchOp = resolvePatchOperation(rt, resource, op, path, value);
-    if (!patchOp) continue;
-    try {
-      resource = scimPatch(resource as never, [patchOp], { mutateDocument: true, treatMissingAsAdd: true }) as JsonObject;
-    } catch (error) {
-      throw asScimError(error);
-    }
+function runScimPatch(resource: JsonObject, step: ScimPatchOperation): JsonObject {
+  try {
+    return scimPatch(resource as never, [step], { mutateDocument: true, treatMissingAsAdd: true }) as JsonObject;
+  } catch (error) {
+    if (isScimError(error)) throw error;
+    const code = (error as { scimCode?: unknown } | null)?.scimCode;
+    const message = error instanceof Error ? error.message : String(error);
+    const scimType = typeof code === 'string' && SCIM_TYPES.has(code) ? (code as ScimType) : 'invalidValue';
+    throw new ScimError(400, `cannot apply the patch: ${message}`, scimType);
   }
-  return { ...checkResource(rt, resource), ...(password !== undefined && { password }), memberChanges };
-}
-
-/** Decides what one operation does to the resource; null when it is a no-op (nothing to remove). */
-function resolvePatchOperation(
-  rt: ResourceTypeDef,
-  resource: JsonObject,
-  op: PatchOperation,
-  path: PatchPath,
-  value: unknown,
-): ScimPatchOperation | null {
-  // Setting something to nothing (Okta and OneLogin send null for cleared fields) removes it.
-  if (op.op !== 'remove' && value === undefined) {
-    return readAt(resource, path.subAttribute && !path.filter ? [...path.target.keys, path.subAttribute.name] : path.target.keys) === undefined
-      ? null
-      : { op: 'remove', path: path.canonical };
-  }
-  if (!path.filter) {
-    if (op.op === 'remove' && readAt(resource, path.target.keys) === undefined) return null;
-    return op.op === 'remove' ? { op: 'remove', path: path.canonical } : { op: op.op, path: path.canonical, value };
-  }
-  const stored = readAt(resource, path.target.keys);
-  const matches = compileFilter(rt, valuePathFilter(path));
-  const elements = path.target.attribute.multiValued ? (Array.isArray(stored) ? stored : []) : stored === undefined ? [] : [stored];
-  const hits = elements.filter((el) => matches(wrapAt(path.target.keys, path.target.attribute.multiValued ? [el] : el)));
-  if (!path.target.attribute.multiValued) {
-    // A filter on a single-valued complex attribute (Entra's `manager[value eq "id"]`) is a guard.
-    if (!hits.length) return null;
-    const plain = path.target.canonical + (path.subAttribute ? '.' + path.subAttribute.name : '');
-    return op.op === 'remove' ? { op: 'remove', path: plain } : { op: op.op, path: plain, value };
-  }
-  if (hits.length) return op.op === 'remove' ? { op: 'remove', path: path.canonical } : { op: op.op, path: path.canonical, value };
-  if (op.op === 'remove') return null; // nothing matched: nothing to remove
-  // PRODUCT.md §4: `emails[type eq "work"].value` creates the element when absent.
-  const element = elementFromFilter(path.filter);
-  if (!element) throw noTarget(`no value matches "${path.canonical}"`);
-  const created = path.subAttribute ? { ...element, [path.subAttribute.name]: value } : { ...element, ...(value as JsonObject) };
-  const checked = checkAttributeValue(path.target.attribute, [created], path.target.canonical);
-  return { op: 'add', path: path.target.canonical, value: checked };
 }

@@ -71,13 +71,3 @@ export function parsePatchPath(rt: ResourceTypeDef, text: string): PatchPath {
   const canonical = `${target.canonical}[${stringify(filter)}]${subAttribute ? '.' + subAttribute.name : ''}`;
   return { target, filter, subAttribute, canonical };
 }
-
-/**
- * The value filter as a full filter expression over the resource, for compileFilter. Built as a
- * tree, never re-parsed from text: the package parser mishandles `$ref`, backslashes and numbers.
- */
-export const valuePathFilter = (path: PatchPath & { filter: Filter }): Filter => ({
-  op: '[]',
-  attrPath: path.target.canonical,
-  valFilter: path.filter,
-});
