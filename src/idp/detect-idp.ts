@@ -12,15 +12,19 @@ const listsMicrosoftSchema = (body: unknown): boolean =>
   ((body as { schemas: unknown[] }).schemas).some((s) => typeof s === 'string' && s.toLowerCase() === MICROSOFT_GROUP_URN);
 
 /**
- * Which IdP sent a request: from its User-Agent where it sends one (Okta: "Okta SCIM Client",
- * OneLogin: "OneLogin SCIM" agents), else from the request's shape (Entra sends no agent, but
- * capitalised op names and its own group schema URN).
+ * Which IdP sent a request (PRODUCT.md §3): from its User-Agent where it sends one (Okta: "Okta SCIM
+ * Client", OneLogin: "OneLogin SCIM" agents), and only where none is sent from the request's shape
+ * (Entra sends no agent, but capitalised op names and its own group schema URN). An agent we do not
+ * know (curl, a script, the replay tool) is "unknown" whatever the body: §3 reads the shape only
+ * "where none is sent", so a script that happens to capitalise op names is not labelled Entra.
  */
 export function detectIdp(userAgent: string | undefined, body: unknown): Idp {
-  const agent = (userAgent ?? '').toLowerCase();
-  if (agent.includes('okta')) return 'okta';
-  if (agent.includes('onelogin')) return 'onelogin';
-  if (agent.includes('azure') || agent.includes('microsoft') || agent.includes('entra') || agent.includes('aad')) return 'entra';
+  const agent = (userAgent ?? '').trim();
+  // A word start, so that "Okta" matches but an agent merely containing the letters does not.
+  if (/\bokta/i.test(agent)) return 'okta';
+  if (/\bonelogin/i.test(agent)) return 'onelogin';
+  if (/\b(azure|microsoft|entra|aad)/i.test(agent)) return 'entra';
+  if (agent !== '') return 'unknown';
   if (listsMicrosoftSchema(body) || hasCapitalisedOps(body)) return 'entra';
   return 'unknown';
 }

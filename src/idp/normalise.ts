@@ -1,7 +1,6 @@
 import type { AttributeDef } from '../scim/schema/types.js';
 import type { ResourceTypeDef } from '../scim/schema/resource-types.js';
 import { findExtension, resolveAttribute } from '../scim/schema/attribute-path.js';
-import { commonAttributes } from '../scim/schema/common-attributes.js';
 import { isObject, type JsonObject } from '../scim/validate-resource.js';
 import { hasLegacyUrn, replaceLegacyUrns } from './legacy-urns.js';
 import { RewriteLog } from './rewrites.js';
@@ -56,11 +55,15 @@ function coerce(def: AttributeDef, value: unknown, at: string, log: RewriteLog, 
   return out;
 }
 
-/** Coerces the attributes of a resource-shaped object (a POST/PUT body or a no-path PATCH value). */
-function coerceAttributes(rt: ResourceTypeDef, body: JsonObject, at: string, log: RewriteLog): JsonObject {
+/**
+ * Coerces the attributes of a resource-shaped object (a POST/PUT body or a no-path PATCH value).
+ * `keysArePaths`: a no-path PATCH value, whose keys the core applies one by one as PATCH paths.
+ */
+function coerceAttributes(rt: ResourceTypeDef, body: JsonObject, at: string, log: RewriteLog, keysArePaths = false): JsonObject {
   const out: JsonObject = {};
   for (const [rawKey, value] of Object.entries(body)) {
-    const key = renameLegacy(rt, rawKey, `${at}${rawKey}`, log);
+    let key = renameLegacy(rt, rawKey, `${at}${rawKey}`, log);
+    if (keysArePaths) key = qualifyExtensionPath(rt, key, `${at}${rawKey}`, log);
     const ext = /^urn:/i.test(key) ? findExtension(rt, key) : undefined;
     if (ext && isObject(value)) {
       const inner: JsonObject = {};
@@ -71,10 +74,10 @@ function coerceAttributes(rt: ResourceTypeDef, body: JsonObject, at: string, log
       out[key] = inner;
       continue;
     }
-    // Plain, dotted ("name.givenName") and URN-qualified keys all resolve through the schema.
-    const resolved = key.includes('[') ? null : resolveAttribute(rt, key);
-    const def = resolved ? (resolved.subAttribute ?? resolved.attribute) : findDef(commonAttributes, key);
-    out[key] = def ? coerce(def, value, `${at}${key}`, log) : value;
+    // Plain, dotted ("name.givenName"), URN-qualified and value-filter (`emails[type eq "work"].primary`)
+    // keys all resolve through the schema, so a string "True" is coerced wherever the key points.
+    const target = pathDef(rt, key);
+    out[key] = target ? coerce(target.def, value, `${at}${key}`, log, target.element) : value;
   }
   return out;
 }
@@ -82,7 +85,24 @@ function coerceAttributes(rt: ResourceTypeDef, body: JsonObject, at: string, log
 function renameLegacy(rt: ResourceTypeDef, text: string, at: string, log: RewriteLog): string {
   if (!hasLegacyUrn(text)) return text;
   const to = replaceLegacyUrns(text, rt.id);
-  log.add('legacy-urn', at, text, to);
+  // A legacy URN only inside a quoted comparison value is left alone: nothing to log.
+  if (to !== text) log.add('legacy-urn', at, text, to);
+  return to;
+}
+
+/**
+ * Entra sends enterprise attributes unqualified (`manager`, `manager[value eq "id"]`), where RFC 7644
+ * §3.10 wants the extension URN in front. Qualified only when no core or common attribute has the
+ * name and exactly one extension does: the rule the filter evaluator applies to `manager eq "id"`.
+ */
+function qualifyExtensionPath(rt: ResourceTypeDef, path: string, at: string, log: RewriteLog): string {
+  if (/^urn:/i.test(path)) return path;
+  const head = (/^[^.[]*/.exec(path)?.[0] ?? '').trim();
+  if (!head || resolveAttribute(rt, head)) return path;
+  const owners = rt.extensions.filter((e) => findDef(e.schema.attributes, head));
+  if (owners.length !== 1) return path;
+  const to = `${owners[0]!.schema.id}:${path.trim()}`;
+  log.add('unqualified-extension-path', at, path, to);
   return to;
 }
 
@@ -91,17 +111,25 @@ function normaliseSchemas(rt: ResourceTypeDef, schemas: unknown, log: RewriteLog
   return schemas.map((s, i) => (typeof s === 'string' ? renameLegacy(rt, s, `schemas[${i}]`, log) : s));
 }
 
+/** A resource body's keys the core ignores (RFC 7643 §7 readOnly); a User PUT's `groups` too. */
+const IGNORED_IN_BODY = (rt: ResourceTypeDef) => (rt.id === 'User' ? ['id', 'meta', 'groups'] : ['id', 'meta']);
+/** The keys of a no-path PATCH value the core skips (apply-patch's READ_ONLY_KEYS). */
+const IGNORED_IN_PATCH_VALUE = ['id', 'meta', 'schemas'];
+
 /** Records what the core will ignore, so an admin can see that the IdP sent it. */
-function noteIgnored(rt: ResourceTypeDef, body: JsonObject, log: RewriteLog): void {
-  const known = new Set([rt.schema.id, ...rt.extensions.map((e) => e.schema.id), 'urn:ietf:params:scim:api:messages:2.0:PatchOp'].map((s) => s.toLowerCase()));
-  if (Array.isArray(body.schemas)) {
-    body.schemas.forEach((s, i) => {
-      if (typeof s === 'string' && !known.has(s.toLowerCase())) log.add('extra-schema-urn', `schemas[${i}]`, s);
-    });
+function noteIgnored(body: JsonObject, keys: readonly string[], at: string, log: RewriteLog): void {
+  for (const key of Object.keys(body)) {
+    if (keys.includes(key.toLowerCase())) log.add('read-only-ignored', `${at}${key}`);
   }
-  for (const key of ['id', 'meta', 'groups']) {
-    if (key in body && !(key === 'groups' && rt.id === 'Group')) log.add('read-only-ignored', key);
-  }
+}
+
+/** Schema URNs of a POST/PUT body that name neither the resource's schema nor one of its extensions. */
+function noteExtraSchemas(rt: ResourceTypeDef, body: JsonObject, log: RewriteLog): void {
+  const known = new Set([rt.schema.id, ...rt.extensions.map((e) => e.schema.id)].map((s) => s.toLowerCase()));
+  if (!Array.isArray(body.schemas)) return;
+  body.schemas.forEach((s, i) => {
+    if (typeof s === 'string' && !known.has(s.toLowerCase())) log.add('extra-schema-urn', `schemas[${i}]`, s);
+  });
 }
 
 export interface Normalised<T> {
@@ -114,7 +142,8 @@ export function normaliseResourceBody(rt: ResourceTypeDef, body: unknown, log = 
   if (!isObject(body)) return { body, rewrites: log };
   const out = coerceAttributes(rt, body, '', log);
   if ('schemas' in body) out.schemas = normaliseSchemas(rt, body.schemas, log);
-  noteIgnored(rt, out, log);
+  noteExtraSchemas(rt, out, log);
+  noteIgnored(out, IGNORED_IN_BODY(rt), '', log);
   return { body: out, rewrites: log };
 }
 
@@ -129,11 +158,14 @@ export function normalisePatchBody(rt: ResourceTypeDef, body: unknown, log = new
       log.add('op-case', `${at}.op`, op.op, op.op.toLowerCase());
       op.op = op.op.toLowerCase();
     }
-    if (typeof op.path === 'string') op.path = renameLegacy(rt, op.path, `${at}.path`, log);
+    if (typeof op.path === 'string' && op.path !== '') {
+      op.path = qualifyExtensionPath(rt, renameLegacy(rt, op.path, `${at}.path`, log), `${at}.path`, log);
+    }
     if (op.path === undefined || op.path === null || op.path === '') {
       if (isObject(op.value)) {
-        noteIgnored(rt, op.value, log);
-        op.value = coerceAttributes(rt, op.value, `${at}.value.`, log);
+        // Locations name the key as sent; the value's schemas are skipped by the core as a whole.
+        noteIgnored(op.value, IGNORED_IN_PATCH_VALUE, `${at}.value.`, log);
+        op.value = coerceAttributes(rt, op.value, `${at}.value.`, log, true);
       }
     } else if (typeof op.path === 'string' && 'value' in op) {
       const def = pathDef(rt, op.path);

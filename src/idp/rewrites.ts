@@ -11,6 +11,7 @@ export type RewriteRule =
   | 'op-case'
   | 'string-boolean'
   | 'legacy-urn'
+  | 'unqualified-extension-path'
   | 'bare-reference'
   | 'empty-reference'
   | 'single-value-array'
