@@ -197,3 +197,22 @@ function pathDef(rt: ResourceTypeDef, path: string): { def: AttributeDef; elemen
 export function normaliseFilter(rt: ResourceTypeDef, filter: string, log: RewriteLog): string {
   return renameLegacy(rt, filter, 'filter', log);
 }
+
+interface AttributeParams {
+  filter?: string;
+  sortBy?: string;
+  attributes?: string[];
+  excludedAttributes?: string[];
+}
+
+/** Query parameters that name attributes: legacy URNs there read as the RFC ones too. */
+export function normaliseAttributeParams<T extends AttributeParams>(rt: ResourceTypeDef, params: T, log: RewriteLog): T {
+  const names = (list: string[] | undefined, at: string) => list?.map((name, i) => renameLegacy(rt, name, `${at}[${i}]`, log));
+  return {
+    ...params,
+    ...(params.filter !== undefined && { filter: normaliseFilter(rt, params.filter, log) }),
+    ...(params.sortBy !== undefined && { sortBy: renameLegacy(rt, params.sortBy, 'sortBy', log) }),
+    ...(params.attributes && { attributes: names(params.attributes, 'attributes') }),
+    ...(params.excludedAttributes && { excludedAttributes: names(params.excludedAttributes, 'excludedAttributes') }),
+  };
+}

@@ -6,6 +6,7 @@ export interface ReplayTarget {
   /** The SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2 */
   baseUrl: string;
   token: string;
+  /** Sent with the setup requests only; steps carry exactly the headers the fixture recorded. */
   userAgent?: string;
 }
 
@@ -96,7 +97,7 @@ export async function runFixture(fixture: Fixture, target: ReplayTarget): Promis
   }
 
   for (const [index, step] of fixture.steps.entries()) {
-    const outcome = await runStep(fixture.scenario, index + 1, step, bindings, base, userAgent);
+    const outcome = await runStep(fixture.scenario, index + 1, step, bindings, base);
     outcomes.push(outcome);
     if (!outcome.pass) break;
   }
@@ -109,7 +110,6 @@ async function runStep(
   step: FixtureStep,
   bindings: Map<string, string>,
   base: string,
-  userAgent: string,
 ): Promise<StepOutcome> {
   const path = fill(step.path, bindings, true);
   const headers: Record<string, string> = {};
@@ -117,7 +117,7 @@ async function runStep(
     if (value !== null) headers[name.toLowerCase()] = value;
   }
   if (!('authorization' in headers)) headers.authorization = `Bearer ${bindings.get('token')}`;
-  if (!('user-agent' in headers) && step.headers?.['User-Agent'] !== null) headers['user-agent'] = userAgent;
+  // A step without a User-Agent is sent without one, as the IdP did (Entra sends none).
   const body = step.body === null || step.body === undefined ? undefined : typeof step.body === 'string' ? fill(step.body, bindings) : JSON.stringify(fill(step.body, bindings));
   const expected = [step.expect.status, ...(step.expect.statusAlternatives ?? [])];
   const outcome: StepOutcome = { scenario, step: String(number), request: `${step.method} ${path}`, expected: expected.join('|'), got: '', pass: false };

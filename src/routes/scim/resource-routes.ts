@@ -12,7 +12,7 @@ import { etagOf } from '../../scim/representation.js';
 import { isNotModified } from '../../scim/etag.js';
 import { LIST_RESPONSE } from '../../scim/schema/urns.js';
 import { invalidSyntax } from '../../scim/errors.js';
-import { normaliseFilter, normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
+import { normaliseAttributeParams, normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
 import { rewritesOf } from './idp-context.js';
 
 interface Row {
@@ -35,10 +35,6 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 const ifMatch = (request: FastifyRequest) => request.headers['if-match'];
 
-const projectionOf = (request: FastifyRequest): Projection => {
-  const { attributes, excludedAttributes } = readListParams(request.query as JsonObject);
-  return { attributes, excludedAttributes };
-};
 
 function sendResource<T extends Row>(reply: FastifyReply, rt: ResourceTypeDef, body: JsonObject, row: T, status = 200) {
   return reply.code(status).header('etag', etagOf(row.version)).send(body);
@@ -58,10 +54,12 @@ function listResponse<T>(result: ListResult<T>) {
 export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: ResourceTypeDef, service: ResourceService<T>): void {
   const base = rt.endpoint;
 
-  const listParams = (request: FastifyRequest, source: JsonObject, fromBody: boolean): ListParams => {
-    const params = readListParams(source, fromBody);
-    if (params.filter) params.filter = normaliseFilter(rt, params.filter, rewritesOf(request));
-    return params;
+  const listParams = (request: FastifyRequest, source: JsonObject, fromBody: boolean): ListParams =>
+    normaliseAttributeParams(rt, readListParams(source, fromBody), rewritesOf(request));
+
+  const projectionOf = (request: FastifyRequest): Projection => {
+    const { attributes, excludedAttributes } = listParams(request, request.query as JsonObject, false);
+    return { attributes, excludedAttributes };
   };
 
   app.get(base, async (request) => listResponse(service.list(request.scim, listParams(request, request.query as JsonObject, false))));
