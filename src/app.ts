@@ -2,10 +2,13 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import storePlugin from './plugins/store.js';
 import healthRoutes from './routes/health.js';
+import docsRoutes from './routes/docs.js';
 import scimScope from './routes/scim/index.js';
-import adminApi from './routes/admin/index.js';
+import adminScope from './routes/admin/scope.js';
 import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
+import { clientErrorHandler, serverFactory } from './http-limits.js';
+import { frameworkErrorHandler } from './routes/scim/errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,15 +39,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     },
     bodyLimit: config.bodyLimit,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    serverFactory: serverFactory(config.http),
+    clientErrorHandler,
+    // A path parameter may be as long as the URL (default 100): a long id is an unknown id, 404 as
+    // a SCIM error, not Fastify's own 414 (found by the fuzzer, test/fuzz/).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: config.http.maxUrlLength },
+    frameworkErrors: frameworkErrorHandler,
     // Every SCIM request is in the journal already; per-request log lines only at debug.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
-  await app.register(storePlugin, { databasePath: config.databasePath, journalMaxEvents: config.journalMaxEvents });
+  await app.register(storePlugin, { databasePath: config.databasePath, journalMaxEvents: config.journalMaxEvents, limits: config.limits });
   app.decorate('generatedTokens', bootstrap(app.store, { scimToken: config.scimToken, adminToken: config.adminToken }));
   await app.register(healthRoutes);
+  await app.register(docsRoutes); // /openapi.yaml and /docs (PRODUCT.md §6)
   app.decorate('publicUrl', config.publicUrl);
-  await app.register(scimScope, { prefix: '/scim/v2', accountId: DEFAULT_ACCOUNT, scimPath: '/scim/v2' });
-  await app.register(adminApi, { prefix: '/admin/api' });
+  await app.register(scimScope, { prefix: '/scim/v2', accountId: DEFAULT_ACCOUNT, maxUrlLength: config.http.maxUrlLength });
+  // Every other account has its own SCIM API and token (PRODUCT.md §7).
+  await app.register(scimScope, { prefix: '/accounts/:accountId/scim/v2', maxUrlLength: config.http.maxUrlLength });
+  // /admin: the admin view, its sessions and the JSON API at /admin/api (routes/admin/scope.ts).
+  await app.register(adminScope, { prefix: '/admin' });
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIMITS, type ScimLimits } from './scim/limits.js';
 
 /** Parses "10mb", "512kb", "1048576" into bytes. */
 export function parseByteSize(text: string): number | null {
@@ -28,6 +29,17 @@ const configSchema = z.object({
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOURNAL_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  MAX_HEADER_SIZE: byteSize.default(16 * 1024),
+  MAX_URL_LENGTH: z.coerce.number().int().min(256).default(8192),
+  MAX_FILTER_LENGTH: z.coerce.number().int().min(64).default(DEFAULT_LIMITS.filterLength),
+  MAX_FILTER_DEPTH: z.coerce.number().int().min(1).max(256).default(DEFAULT_LIMITS.filterDepth),
+  MAX_PATCH_OPERATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.patchOperations),
+  MAX_MEMBERS_PER_REQUEST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.membersPerRequest),
+  MAX_RESULTS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LIMITS.maxResults),
+  BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.bulkMaxOperations),
+  BULK_MAX_PAYLOAD: byteSize.default(DEFAULT_LIMITS.bulkMaxPayload),
+  REQUEST_TIMEOUT: z.coerce.number().int().min(0).default(30_000),
+  KEEP_ALIVE_TIMEOUT: z.coerce.number().int().min(0).default(72_000),
   PUBLIC_URL: z.url().optional(),
 });
 
@@ -44,6 +56,17 @@ export interface Config {
   journalMaxEvents: number;
   /** Base URL used in printed URLs and `meta.location`; derived from host and port when unset. */
   publicUrl?: string;
+  limits: ScimLimits;
+  http: HttpLimits;
+}
+
+/** Limits the HTTP server itself enforces, before any route runs. */
+export interface HttpLimits {
+  maxHeaderSize: number;
+  maxUrlLength: number;
+  /** Milliseconds to receive a whole request (slow-loris guard); 0 disables. */
+  requestTimeout: number;
+  keepAliveTimeout: number;
 }
 
 export class ConfigError extends Error {
@@ -93,5 +116,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     logLevel: c.LOG_LEVEL,
     journalMaxEvents: c.JOURNAL_MAX_EVENTS,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+    limits: {
+      filterLength: c.MAX_FILTER_LENGTH,
+      filterDepth: c.MAX_FILTER_DEPTH,
+      patchOperations: c.MAX_PATCH_OPERATIONS,
+      membersPerRequest: c.MAX_MEMBERS_PER_REQUEST,
+      maxResults: c.MAX_RESULTS,
+      bulkMaxOperations: c.BULK_MAX_OPERATIONS,
+      bulkMaxPayload: c.BULK_MAX_PAYLOAD,
+    },
+    http: {
+      maxHeaderSize: c.MAX_HEADER_SIZE,
+      maxUrlLength: c.MAX_URL_LENGTH,
+      requestTimeout: c.REQUEST_TIMEOUT,
+      keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT,
+    },
   };
 }

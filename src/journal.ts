@@ -16,18 +16,36 @@ export interface RequestContext {
   requestEventId?: number;
   /** SCIM base URL used in meta.location and Location headers. */
   baseUrl: string;
+  /**
+   * Set by a route that answers a write: called inside the write's transaction with what the
+   * service returned, it gives the status and the response to journal, so the request event is
+   * committed complete with the write (no second transaction after the answer).
+   */
+  complete?: (result: unknown) => { status: number; durationMs: number; response: unknown };
+  /** True once the request event holds its status and response (only the duration may follow). */
+  outcomeRecorded?: boolean;
 }
 
-const SECRET_KEYS = /^(password|token|scimtoken|admintoken|secret)$/i;
+/** Requests that change nothing: their `request` event may be written a moment after the answer. */
+const isReadOnly = (ctx: RequestContext): boolean =>
+  ctx.method === 'GET' || ctx.method === 'HEAD' || (ctx.method === 'POST' && /\/\.search\/?(?:\?|$)/i.test(ctx.path));
+
+// Also URN-qualified or dotted ("urn:ietf:params:scim:schemas:core:2.0:User:password",
+// OneLogin's "urn:scim:schemas:core:2.0:password"): a bare-name match let those through.
+const SECRET_KEYS = /(^|[:.])(password|token|scimtoken|admintoken|secret)$/i;
 
 /** A deep copy with every password (and token) replaced, so no secret reaches the journal. */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    // A PATCH operation on the password, its member names in any case ("Path", "Value"): the
+    // journal keeps refused requests too, so a body the SCIM layer rejects is redacted all the same.
+    const path = entries.find(([key]) => key.toLowerCase() === 'path')?.[1];
+    const isPasswordOp = typeof path === 'string' && /password/i.test(path);
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      const isPasswordOp = key === 'value' && /password/i.test(String((value as Record<string, unknown>).path ?? ''));
-      out[key] = SECRET_KEYS.test(key) || isPasswordOp ? '[redacted]' : redact(inner);
+    for (const [key, inner] of entries) {
+      out[key] = SECRET_KEYS.test(key) || (isPasswordOp && key.toLowerCase() === 'value') ? '[redacted]' : redact(inner);
     }
     return out;
   }
@@ -72,9 +90,21 @@ export function createJournal(events: EventsRepository) {
     standalone(event: NewEvent): number {
       return events.insert(event);
     },
+    /** Inside the write's transaction: the request event gets its status and response now. */
+    recordOutcome(ctx: RequestContext, status: number, durationMs: number, response: unknown): void {
+      events.setOutcome(requestEvent(ctx, null), status, durationMs, response);
+      ctx.outcomeRecorded = true;
+    },
+    /**
+     * After the answer. A read-only request that changed nothing gets its event now, deferred: it
+     * is written with others in one transaction within milliseconds (src/store/events-repository.ts),
+     * since there is nothing to make durable before the answer. Any other request is journaled
+     * synchronously, as before; a write whose outcome is already committed only has its final
+     * duration (the answer's sending included) filled in, deferred.
+     */
     finish(ctx: RequestContext, status: number, durationMs: number, response: unknown): void {
       if (ctx.requestEventId === undefined) {
-        ctx.requestEventId = events.insert({
+        const event: NewEvent = {
           accountId: ctx.accountId,
           type: 'request',
           idp: ctx.idp,
@@ -86,7 +116,11 @@ export function createJournal(events: EventsRepository) {
           request: ctx.body,
           rewrites: nonEmpty(ctx.rewrites),
           response,
-        });
+        };
+        if (isReadOnly(ctx)) events.insertDeferred(event);
+        else ctx.requestEventId = events.insert(event);
+      } else if (ctx.outcomeRecorded) {
+        events.setDurationDeferred(ctx.requestEventId, durationMs);
       } else {
         events.setOutcome(ctx.requestEventId, status, durationMs, response);
       }

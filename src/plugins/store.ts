@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { openDatabase } from '../store/open-database.js';
 import { createStore, type Store } from '../store/store.js';
 import { createJournal, type Journal } from '../journal.js';
+import type { ScimLimits } from '../scim/limits.js';
 import { createUsersService, type UsersService } from '../provisioning/users-service.js';
 import { createGroupsService, type GroupsService } from '../provisioning/groups-service.js';
 
@@ -11,12 +12,14 @@ declare module 'fastify' {
     journal: Journal;
     users: UsersService;
     groups: GroupsService;
+    limits: ScimLimits;
   }
 }
 
 export interface StorePluginOptions {
   databasePath: string;
   journalMaxEvents: number;
+  limits: ScimLimits;
 }
 
 /** The database, its repositories and the services over them; closed with the app. */
@@ -27,10 +30,11 @@ export default fp<StorePluginOptions>(
     const journal = createJournal(store.events);
     app.decorate('store', store);
     app.decorate('journal', journal);
-    app.decorate('users', createUsersService(store, journal));
-    app.decorate('groups', createGroupsService(store, journal));
+    app.decorate('limits', options.limits);
+    app.decorate('users', createUsersService(store, journal, options.limits));
+    app.decorate('groups', createGroupsService(store, journal, options.limits));
     app.addHook('onClose', async () => {
-      db.close();
+      store.close(); // deferred journal events first
     });
   },
   { name: 'store' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse, stringify, type Filter } from 'scim2-parse-filter';
 import type { Store } from '../store/store.js';
+import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { GroupRow } from '../store/groups-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import { groupLossDeprovisions } from '../zoominfo/deprovisioning.js';
@@ -12,7 +13,7 @@ import { represent } from '../scim/representation.js';
 import { isRequested, type Projection } from '../scim/projection.js';
 import { checkIfMatch } from '../scim/etag.js';
 import type { ListParams } from '../scim/list-params.js';
-import { invalidValue, notFound, uniqueness } from '../scim/errors.js';
+import { invalidValue, notFound, tooMany, uniqueness } from '../scim/errors.js';
 import { listResources, type ListResult } from './list.js';
 import { setActive } from './user-lifecycle.js';
 import { writeTransaction } from './write.js';
@@ -31,7 +32,18 @@ function splitMembers(resource: JsonObject): { stored: JsonObject; members: Memb
   };
 }
 
-export function createGroupsService(store: Store, journal: Journal) {
+/** How many members a set of changes names: what MAX_MEMBERS_PER_REQUEST bounds. */
+const membersNamed = (changes: MemberChange[]): number =>
+  changes.reduce((n, c) => n + ('members' in c ? c.members.length : 'values' in c ? c.values.length : 0), 0);
+
+export function createGroupsService(store: Store, journal: Journal, limits: ScimLimits = DEFAULT_LIMITS) {
+  function assertMemberLimit(changes: MemberChange[]): void {
+    const named = membersNamed(changes);
+    if (named > limits.membersPerRequest) {
+      throw tooMany(`the request names ${named} members; at most ${limits.membersPerRequest} are accepted per request (MAX_MEMBERS_PER_REQUEST)`, 413);
+    }
+  }
+
   const settingsOf = (accountId: string) => store.accounts.find(accountId)!.settings;
 
   function findRow(ctx: RequestContext, id: string): GroupRow {
@@ -178,7 +190,7 @@ export function createGroupsService(store: Store, journal: Journal) {
         count: () => store.groups.count(ctx.accountId),
         candidates: (hint) => store.groups.candidates(ctx.accountId, hint),
         represent: (row, projection) => toScim(ctx, row, projection),
-      });
+      }, limits);
     },
 
     create(ctx: RequestContext, body: unknown): GroupRow {
@@ -196,6 +208,7 @@ export function createGroupsService(store: Store, journal: Journal) {
           resource: JSON.stringify(stored),
         });
         journal.change(ctx, { type: 'group.created', groupId: group.id, message: `${group.displayName} created` });
+        assertMemberLimit([{ kind: 'add', members }]);
         applyMemberChanges(ctx, group, [{ kind: 'add', members }], at);
         return group;
       });
@@ -207,6 +220,7 @@ export function createGroupsService(store: Store, journal: Journal) {
       return writeTransaction(store, journal, ctx, () => {
         const before = findRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
+        assertMemberLimit([{ kind: 'replace', members }]);
         const { added, removed } = applyMemberChanges(ctx, before, [{ kind: 'replace', members }], at);
         const saved = saveGroup(ctx, before, stored, at, added.length + removed.length > 0);
         applyGroupLoss(ctx, saved, removed, 'removal', at);
@@ -221,6 +235,7 @@ export function createGroupsService(store: Store, journal: Journal) {
         checkIfMatch(ifMatch, before.version);
         if (operations.length === 0) return before;
         const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
+        assertMemberLimit(result.memberChanges);
         const { added, removed } = applyMemberChanges(ctx, before, result.memberChanges, at);
         const saved = saveGroup(ctx, before, splitMembers(result.resource).stored, at, added.length + removed.length > 0);
         applyGroupLoss(ctx, saved, removed, 'removal', at);

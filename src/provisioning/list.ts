@@ -1,5 +1,6 @@
 import type { ResourceTypeDef } from '../scim/schema/resource-types.js';
 import type { ListParams } from '../scim/list-params.js';
+import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import { checkProjection, project, type Projection } from '../scim/projection.js';
 import { parseFilter } from '../scim/filter/parse-filter.js';
 import { compileFilter, sortComparator } from '../scim/filter/evaluate-filter.js';
@@ -28,7 +29,7 @@ export interface ListSource<T> {
  * candidates (narrowed by an index when the filter has an indexed equality) are evaluated here,
  * per element, by our own evaluator.
  */
-export function listResources<T>(rt: ResourceTypeDef, params: ListParams, source: ListSource<T>): ListResult<T> {
+export function listResources<T>(rt: ResourceTypeDef, params: ListParams, source: ListSource<T>, limits: ScimLimits = DEFAULT_LIMITS): ListResult<T> {
   checkProjection(rt, params);
   const offset = params.startIndex - 1;
   if (!params.filter && !params.sortBy) {
@@ -37,7 +38,7 @@ export function listResources<T>(rt: ResourceTypeDef, params: ListParams, source
     const resources = rows.map((row) => project(rt, source.represent(row, params), params));
     return { totalResults, startIndex: params.startIndex, itemsPerPage: resources.length, resources, rows };
   }
-  const filter = params.filter ? parseFilter(params.filter) : undefined;
+  const filter = params.filter ? parseFilter(params.filter, limits) : undefined;
   const matches = filter ? compileFilter(rt, filter) : () => true;
   const compare = params.sortBy ? sortComparator(rt, params.sortBy, params.sortOrder) : undefined;
   const candidates = source.candidates(filter ? equalityHint(rt, filter) : null);

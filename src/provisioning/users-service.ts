@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { UserRow } from '../store/users-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import type { Settings } from '../zoominfo/settings.js';
@@ -37,7 +38,7 @@ function columnsOf(resource: JsonObject) {
   };
 }
 
-export function createUsersService(store: Store, journal: Journal) {
+export function createUsersService(store: Store, journal: Journal, limits: ScimLimits = DEFAULT_LIMITS) {
   const settingsOf = (accountId: string): Settings => store.accounts.find(accountId)!.settings;
 
   /** The user as SCIM shows it, or 404 when SCIM may not see it (PRODUCT.md §3 visibility). */
@@ -99,7 +100,7 @@ export function createUsersService(store: Store, journal: Journal) {
         count: () => store.users.count(ctx.accountId, visibility),
         candidates: (hint) => store.users.candidates(ctx.accountId, visibility, hint),
         represent: (row, needs) => toScim(ctx, row, needs),
-      });
+      }, limits);
     },
 
     create(ctx: RequestContext, body: unknown): UserRow {

@@ -3,17 +3,29 @@ import type { Journal, RequestContext } from '../journal.js';
 
 /**
  * Runs a SCIM write in one transaction that begins with the request's journal event, so every
- * state change can name it. If the write fails, nothing of it (event id included) survives.
+ * state change can name it. If the write fails, nothing of it (event id included) survives. When
+ * the route set `ctx.complete`, the request event's status and response are written in the same
+ * transaction, so an acknowledged write and its whole journal entry are committed together.
  */
 export function writeTransaction<T>(store: Store, journal: Journal, ctx: RequestContext, fn: () => T): T {
   const before = ctx.requestEventId;
+  const complete = ctx.complete;
   try {
     return store.transaction(() => {
       journal.requestEvent(ctx, null);
-      return fn();
+      const result = fn();
+      // The route's answer (status and body) is journaled in this same transaction: one commit.
+      if (complete) {
+        ctx.complete = undefined;
+        const outcome = complete(result);
+        journal.recordOutcome(ctx, outcome.status, outcome.durationMs, outcome.response);
+      }
+      return result;
     });
   } catch (error) {
     ctx.requestEventId = before;
+    ctx.outcomeRecorded = false;
+    ctx.complete = complete;
     throw error;
   }
 }

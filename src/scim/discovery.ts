@@ -1,16 +1,16 @@
 import { allSchemas, resourceTypes, type ResourceTypeDef } from './schema/resource-types.js';
 import type { SchemaDef } from './schema/types.js';
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from './schema/urns.js';
-import { MAX_RESULTS } from './list-params.js';
+import type { ScimLimits } from './limits.js';
 
 /** RFC 7643 §5: what this server implements, and nothing it does not. */
-export function serviceProviderConfig(baseUrl: string) {
+export function serviceProviderConfig(baseUrl: string, limits: ScimLimits) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     documentationUri: `${baseUrl.replace(/\/scim\/v2$/, '')}/docs`,
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: MAX_RESULTS },
+    bulk: { supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayload },
+    filter: { supported: true, maxResults: limits.maxResults },
     changePassword: { supported: true },
     sort: { supported: true },
     etag: { supported: true },

@@ -1,9 +1,8 @@
 import { isObject, type JsonObject } from './validate-resource.js';
 import { invalidValue, invalidSyntax } from './errors.js';
 import type { Projection } from './projection.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
-/** RFC 7644 §3.4.2.4: the most resources one page returns; advertised as filter.maxResults. */
-export const MAX_RESULTS = 1000;
 
 export interface ListParams extends Projection {
   filter?: string;
@@ -37,7 +36,7 @@ const single = (value: unknown, name: string): unknown => {
  * Reads list parameters from a query string or a SearchRequest body (RFC 7644 §3.4.3), with the
  * RFC's leniency: startIndex below 1 is 1, a negative count is 0, count above maxResults is capped.
  */
-export function readListParams(source: JsonObject, fromBody = false): ListParams {
+export function readListParams(source: JsonObject, fromBody = false, maxResults = DEFAULT_LIMITS.maxResults): ListParams {
   if (fromBody && !isObject(source)) throw invalidSyntax('a search request must be a JSON object');
   const get = (name: string) => {
     const key = Object.keys(source).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -55,7 +54,8 @@ export function readListParams(source: JsonObject, fromBody = false): ListParams
   const excludedAttributes = csv(get('excludedAttributes'), 'excludedAttributes');
   if (attributes && excludedAttributes) throw invalidValue('attributes and excludedAttributes cannot be combined');
   const startIndex = Math.max(1, integer(get('startIndex'), 'startIndex') ?? 1);
-  const count = Math.min(MAX_RESULTS, Math.max(0, integer(get('count'), 'count') ?? MAX_RESULTS));
+  // RFC 7644 §3.4.2.4: count above maxResults is capped, not refused.
+  const count = Math.min(maxResults, Math.max(0, integer(get('count'), 'count') ?? maxResults));
   return {
     filter: filter === '' ? undefined : (filter as string | undefined),
     startIndex,

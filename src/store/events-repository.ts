@@ -75,7 +75,12 @@ export interface EventQuery {
   limit: number;
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+/** A JSON document already serialised (a response as it was sent): stored as is, not parsed and re-stringified. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+const json = (value: unknown) => (value === undefined || value === null ? null : value instanceof RawJson ? value.text : JSON.stringify(value));
 const parse = (text: unknown) => (typeof text === 'string' ? (JSON.parse(text) as unknown) : null);
 
 type RawEvent = Record<string, unknown>;
@@ -103,6 +108,11 @@ const fromRaw = (r: RawEvent): EventRow => ({
 });
 
 const PRUNE_EVERY = 500;
+/** Deferred journal writes wait at most this long, or until this many are queued, before one transaction writes them. */
+const FLUSH_AFTER_MS = 20;
+const FLUSH_AT = 256;
+/** Beyond this many queued (the database refusing writes for long), the oldest deferred writes are dropped. */
+const MAX_PENDING = 20_000;
 
 export function createEventsRepository(db: Db, maxEvents: number) {
   const insert = db.prepare(`INSERT INTO events (account_id, at, type, level, idp, request_event_id, request_id, method,
@@ -120,7 +130,104 @@ export function createEventsRepository(db: Db, maxEvents: number) {
   const refusedDeactivations = db.prepare<[string], number>(`SELECT count(*) FROM events WHERE account_id = ? AND type = 'request'
     AND status >= 400 AND method IN ('PATCH', 'PUT') AND path LIKE '%/Users/%' AND request LIKE '%"active"%'`).pluck();
   const byId = db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?');
+  const setDuration = db.prepare('UPDATE events SET duration_ms = ? WHERE id = ?');
   let sincePrune = 0;
+
+  /**
+   * Journal writes that may wait: the `request` events of read-only requests (a GET changes no
+   * state, so it has nothing to commit before its answer) and the final duration of a write whose
+   * event, status and response were committed with the write itself. They are written together in
+   * one transaction (one commit for many requests instead of one each) after FLUSH_AFTER_MS, before
+   * any read of the journal and before any other transaction, and when the store closes. A kill -9
+   * can lose at most the last FLUSH_AFTER_MS of them: never an event of a write (those are
+   * committed in the write's own transaction before its answer is sent).
+   */
+  let pending: (() => void)[] = [];
+  let timer: NodeJS.Timeout | null = null;
+
+  function flush(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    // Inside someone's transaction a rollback would take the deferred events with it: wait.
+    if (!pending.length || !db.open || db.inTransaction) return;
+    const batch = pending;
+    pending = [];
+    try {
+      db.transaction(() => {
+        for (const write of batch) write();
+      }).immediate();
+    } catch (error) {
+      // The database refused (busy past busy_timeout, disk full): keep them for the next flush.
+      pending = [...batch, ...pending].slice(-MAX_PENDING);
+      schedule();
+      throw error;
+    }
+  }
+
+  function schedule(): void {
+    if (timer || !pending.length) return;
+    timer = setTimeout(() => {
+      timer = null;
+      try {
+        flush();
+      } catch {
+        // kept in `pending` and retried by flush() itself
+      }
+    }, FLUSH_AFTER_MS);
+    timer.unref();
+  }
+
+  function defer(write: () => void): void {
+    pending.push(write);
+    if (pending.length > MAX_PENDING) pending.shift();
+    if (pending.length >= FLUSH_AT) {
+      try {
+        flush();
+      } catch {
+        // retried
+      }
+    } else schedule();
+  }
+
+  /** Before the journal is read: what was deferred is part of it. */
+  const settle = () => {
+    try {
+      flush();
+    } catch {
+      // a read still answers with what is committed
+    }
+  };
+
+  const insertParams = (event: NewEvent, at: string) => ({
+    accountId: event.accountId,
+    at,
+    type: event.type,
+    level: event.level ?? 'info',
+    idp: event.idp ?? 'unknown',
+    requestEventId: event.requestEventId ?? null,
+    requestId: event.requestId ?? null,
+    method: event.method ?? null,
+    path: event.path ?? null,
+    status: event.status ?? null,
+    durationMs: event.durationMs ?? null,
+    userId: event.userId ?? null,
+    groupId: event.groupId ?? null,
+    trigger: event.trigger ?? null,
+    message: event.message ?? null,
+    request: json(event.request),
+    response: json(event.response),
+    rewrites: json(event.rewrites),
+    data: json(event.data),
+  });
+
+  const countForPrune = (accountId: string) => {
+    if (++sincePrune >= PRUNE_EVERY) {
+      sincePrune = 0;
+      prune.run({ accountId, keep: maxEvents });
+    }
+  };
 
   function where(q: EventQuery): { sql: string; params: Record<string, unknown> } {
     const clauses = ['account_id = @accountId'];
@@ -135,63 +242,65 @@ export function createEventsRepository(db: Db, maxEvents: number) {
 
   return {
     insert(event: NewEvent, at = new Date().toISOString()): number {
-      const { lastInsertRowid } = insert.run({
-        accountId: event.accountId,
-        at,
-        type: event.type,
-        level: event.level ?? 'info',
-        idp: event.idp ?? 'unknown',
-        requestEventId: event.requestEventId ?? null,
-        requestId: event.requestId ?? null,
-        method: event.method ?? null,
-        path: event.path ?? null,
-        status: event.status ?? null,
-        durationMs: event.durationMs ?? null,
-        userId: event.userId ?? null,
-        groupId: event.groupId ?? null,
-        trigger: event.trigger ?? null,
-        message: event.message ?? null,
-        request: json(event.request),
-        response: json(event.response),
-        rewrites: json(event.rewrites),
-        data: json(event.data),
-      });
-      if (++sincePrune >= PRUNE_EVERY) {
-        sincePrune = 0;
-        prune.run({ accountId: event.accountId, keep: maxEvents });
-      }
+      const { lastInsertRowid } = insert.run(insertParams(event, at));
+      countForPrune(event.accountId);
       return Number(lastInsertRowid);
+    },
+    /**
+     * Journals an event that nothing depends on being committed before the answer (the `request`
+     * event of a read-only request): queued and written with others in one transaction shortly.
+     */
+    insertDeferred(event: NewEvent, at = new Date().toISOString()): void {
+      const params = insertParams(event, at);
+      defer(() => {
+        insert.run(params);
+        countForPrune(event.accountId);
+      });
     },
     setOutcome(id: number, status: number, durationMs: number, response: unknown): void {
       setOutcome.run(status, durationMs, json(response), id);
     },
+    /** The final duration of a request whose event already holds its status and response. */
+    setDurationDeferred(id: number, durationMs: number): void {
+      defer(() => setDuration.run(durationMs, id));
+    },
+    /** Writes what was deferred now (the store is closing, or a reader wants it). */
+    flush,
     prune(accountId: string): void {
+      settle();
       prune.run({ accountId, keep: maxEvents });
     },
     byId(accountId: string, id: number): EventRow | null {
+      settle();
       const raw = byId.get(accountId, id) as RawEvent | undefined;
       return raw ? fromRaw(raw) : null;
     },
     deprovisionTriggers(accountId: string): { trigger: string; count: number }[] {
+      settle();
       return triggers.all(accountId);
     },
     refusedDeactivations(accountId: string): number {
+      settle();
       return refusedDeactivations.get(accountId)!;
     },
     clear(accountId: string): void {
+      settle();
       clear.run(accountId);
     },
     count(q: Omit<EventQuery, 'order' | 'offset' | 'limit'>): number {
+      settle();
       const w = where({ ...q, order: 'newest', offset: 0, limit: 0 });
       return db.prepare(`SELECT count(*) FROM events WHERE ${w.sql}`).pluck().get(w.params) as number;
     },
     list(q: EventQuery): EventRow[] {
+      settle();
       const w = where(q);
       const order = q.order === 'newest' ? 'DESC' : 'ASC';
       return (db.prepare(`SELECT * FROM events WHERE ${w.sql} ORDER BY id ${order} LIMIT @limit OFFSET @offset`).all(w.params) as RawEvent[]).map(fromRaw);
     },
     /** Every matching event, newest first, without holding them all in memory (NDJSON export). */
     *iterate(q: Omit<EventQuery, 'order' | 'offset' | 'limit'>): Generator<EventRow> {
+      settle();
       const w = where({ ...q, order: 'newest', offset: 0, limit: 0 });
       for (const raw of db.prepare(`SELECT * FROM events WHERE ${w.sql} ORDER BY id DESC`).iterate(w.params)) {
         yield fromRaw(raw as RawEvent);

@@ -1,5 +1,55 @@
 import type { Store } from '../store/store.js';
-import { lockedOutAdmins } from './sign-in.js';
+import type { UserRow } from '../store/users-repository.js';
+import { isActive, lockedOutAdmins } from './sign-in.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isFalse = (v: unknown) => v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');
+/** `active`, also URN-qualified, in any case (attribute names are case-insensitive). */
+const isActiveKey = (key: string) => /(^|:)active$/i.test(key.trim());
+
+/** Whether a journaled PUT or PATCH body asks for `active` false, in any IdP's spelling. */
+function asksDeactivation(method: string, body: unknown): boolean {
+  if (!isObject(body)) return false;
+  if (method === 'PUT') return Object.entries(body).some(([key, value]) => isActiveKey(key) && isFalse(value));
+  const operations = Object.entries(body).find(([key]) => key.toLowerCase() === 'operations')?.[1];
+  if (!Array.isArray(operations)) return false;
+  return operations.some((op) => {
+    if (!isObject(op) || !/^(add|replace)$/i.test(String(op.op ?? ''))) return false;
+    if (typeof op.path === 'string') return isActiveKey(op.path) && isFalse(op.value);
+    return isObject(op.value) && Object.entries(op.value).some(([key, value]) => isActiveKey(key) && isFalse(value));
+  });
+}
+
+/**
+ * Deprovisioning requests the sandbox refused (4xx/5xx) whose user is still not deprovisioned: an
+ * IdP trigger without its outcome. Read from the journal; the store's own count matched any body
+ * mentioning "active", so a refused Okta PUT with `"active": true` failed the check, and it never
+ * noticed that a retry had deprovisioned the user after all.
+ */
+function unansweredDeprovisionings(store: Store, accountId: string): number {
+  const candidates = store.db
+    .prepare(`SELECT method, path, request FROM events WHERE account_id = ? AND type = 'request' AND status >= 400
+      AND method IN ('PATCH', 'PUT', 'DELETE') AND path LIKE '%/Users/%' AND (method = 'DELETE' OR request LIKE '%active%')`)
+    .all(accountId) as { method: string; path: string; request: string | null }[];
+  let count = 0;
+  for (const event of candidates) {
+    const id = /\/Users\/([^/?#]+)/i.exec(event.path)?.[1];
+    if (!id) continue;
+    let user: UserRow | null;
+    try {
+      user = store.users.findById(accountId, decodeURIComponent(id));
+    } catch {
+      continue; // a malformed id in the path names no user
+    }
+    if (user && !isActive(user)) continue; // deprovisioned after all (a retry went through)
+    if (event.method === 'DELETE') {
+      if (user) count++; // a DELETE of a user that no longer exists wanted nothing more
+    } else if (asksDeactivation(event.method, event.request ? JSON.parse(event.request) : null)) {
+      count++;
+    }
+  }
+  return count;
+}
 
 export interface ReadinessItem {
   id: 'sso-configured' | 'token-issued' | 'users-provisioned' | 'deprovisioning-observed' | 'group-removal-gap' | 'require-sso-safe';
@@ -31,7 +81,7 @@ export function readiness(store: Store, accountId: string): { ready: boolean; it
   });
 
   const triggers = store.events.deprovisionTriggers(accountId);
-  const refused = store.events.refusedDeactivations(accountId);
+  const refused = unansweredDeprovisionings(store, accountId);
   const seen = triggers.map((t) => `${t.trigger} (${t.count})`).join(', ');
   items.push({
     id: 'deprovisioning-observed',
@@ -39,7 +89,7 @@ export function readiness(store: Store, accountId: string): { ready: boolean; it
     status: refused > 0 || triggers.length === 0 ? 'fail' : 'pass',
     reason:
       refused > 0
-        ? `${refused} deactivation request(s) from the IdP were refused and deprovisioned no one: see the journal`
+        ? `${refused} deprovisioning request(s) from the IdP were refused and deprovisioned no one: see the journal`
         : triggers.length === 0
           ? 'no user has been deprovisioned yet: unassign or deactivate a test user in the IdP'
           : `deprovisioned users by: ${seen}`,

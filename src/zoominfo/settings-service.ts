@@ -9,20 +9,25 @@ export class GuardRefusal extends Error {
   }
 }
 
+/** The settings that are objects of their own: a PATCH changes only the sub-keys it names. */
+const SECTIONS = ['deprovision', 'faults'] as const;
+
 const merge = (current: Settings, patch: SettingsPatch): Settings => {
-  const { force: _force, deprovision, ...rest } = patch;
-  return { ...current, ...rest, deprovision: { ...current.deprovision, ...deprovision } };
+  const { force: _force, deprovision, faults, ...rest } = patch;
+  return { ...current, ...rest, deprovision: { ...current.deprovision, ...deprovision }, faults: { ...current.faults, ...faults } };
 };
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** What changed, as "key: old -> new" lines for the journal. */
 function diff(before: Settings, after: Settings): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
   for (const key of Object.keys(after) as (keyof Settings)[]) {
-    if (key === 'deprovision') {
-      for (const sub of Object.keys(after.deprovision) as (keyof Settings['deprovision'])[]) {
-        if (before.deprovision[sub] !== after.deprovision[sub]) out[`deprovision.${sub}`] = { from: before.deprovision[sub], to: after.deprovision[sub] };
-      }
-    } else if (before[key] !== after[key]) out[key] = { from: before[key], to: after[key] };
+    if ((SECTIONS as readonly string[]).includes(key)) {
+      const b = before[key] as Record<string, unknown>;
+      const a = after[key] as Record<string, unknown>;
+      for (const sub of Object.keys(a)) if (!same(b[sub], a[sub])) out[`${key}.${sub}`] = { from: b[sub], to: a[sub] };
+    } else if (!same(before[key], after[key])) out[key] = { from: before[key], to: after[key] };
   }
   return out;
 }

@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+/**
+ * Faults to rehearse an IdP's retry behaviour (PRODUCT.md §7): a ZoomInfo-style rate limit (429
+ * without Retry-After), added latency and a share of injected 503s, optionally only for some HTTP
+ * methods or SCIM paths (empty lists mean all). All off by default.
+ */
+export const faultsSchema = z
+  .object({
+    rateLimit: z.object({ requests: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) }).strict().nullable(),
+    latencyMs: z.number().int().min(0).max(60_000),
+    errorRate: z.number().min(0).max(1),
+    methods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])).max(5),
+    paths: z.array(z.string().regex(/^\//, 'a SCIM path such as "/Users"').max(200)).max(50),
+  })
+  .strict();
+
+export type Faults = z.infer<typeof faultsSchema>;
+
+export const noFaults = (): Faults => ({ rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] });
+
 /** The ZoomInfo account switches the sandbox reproduces (PRODUCT.md §3). */
 export const settingsSchema = z.object({
   ssoConfigured: z.boolean(),
@@ -11,6 +30,7 @@ export const settingsSchema = z.object({
     onGroupRemoval: z.enum(['none', 'when-no-groups']),
     onGroupDelete: z.enum(['none', 'when-no-groups']),
   }),
+  faults: faultsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -21,6 +41,7 @@ export const defaultSettings = (): Settings => ({
   requireSso: false,
   scimVisibility: 'scim-only',
   deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
+  faults: noFaults(),
 });
 
 /** A partial change, as PATCH /admin/api/settings takes it; unknown keys are refused. */
@@ -31,6 +52,7 @@ export const settingsPatchSchema = z
     requireSso: z.boolean(),
     scimVisibility: z.enum(['scim-only', 'all']),
     deprovision: settingsSchema.shape.deprovision.partial().strict(),
+    faults: faultsSchema.partial().strict(),
     force: z.boolean(),
   })
   .partial()
@@ -42,7 +64,7 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export function readSettings(json: string): Settings {
   const stored = JSON.parse(json) as Partial<Settings>;
   const defaults = defaultSettings();
-  const merged = { ...defaults, ...stored, deprovision: { ...defaults.deprovision, ...stored.deprovision } };
+  const merged = { ...defaults, ...stored, deprovision: { ...defaults.deprovision, ...stored.deprovision }, faults: { ...defaults.faults, ...stored.faults } };
   const parsed = settingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : defaults;
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { formatMismatches, watchResponses, type ResponseMismatch } from './openapi-validator.js';
 
 export const SCIM_TOKEN = 'test-scim-token-0123456789';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -27,6 +28,11 @@ export interface TestApp {
     patch(path: string, body?: unknown): request.Test;
     delete(path: string): request.Test;
   };
+  /**
+   * Every response this app sent that openapi/openapi.yaml does not describe (status, content type,
+   * headers or body). `close()` throws when it is not empty, failing the test file.
+   */
+  responseMismatches: ResponseMismatch[];
   close(): Promise<void>;
 }
 
@@ -43,6 +49,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const app = await buildApp(config);
+  const responseMismatches: ResponseMismatch[] = [];
+  watchResponses(app, responseMismatches);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const http = request(app.server);
   const auth = (t: request.Test) => t.set('Authorization', `Bearer ${SCIM_TOKEN}`);
@@ -60,9 +68,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       patch: (path, body) => withBody(auth(http.patch(`/scim/v2${path}`)), body),
       delete: (path) => auth(http.delete(`/scim/v2${path}`)),
     },
+    responseMismatches,
     async close() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      if (responseMismatches.length) throw new Error(formatMismatches(responseMismatches));
     },
   };
 }

@@ -36,7 +36,7 @@ describe('GET /ServiceProviderConfig', () => {
     expect(res.body.filter).toEqual({ supported: true, maxResults: 1000 });
     expect(res.body.sort).toEqual({ supported: true });
     expect(res.body.etag).toEqual({ supported: true });
-    expect(res.body.bulk.supported).toBe(false);
+    expect(res.body.bulk).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: 1024 * 1024 });
     expect(res.body.authenticationSchemes[0].type).toBe('oauthbearertoken');
   });
 });

@@ -2,7 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { ScimError } from '../../src/scim/errors.js';
 import { groupResourceType, userResourceType } from '../../src/scim/schema/resource-types.js';
 import type { ResourceTypeDef } from '../../src/scim/schema/resource-types.js';
-import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from '../../src/scim/filter/parse-filter.js';
+import { parseFilter } from '../../src/scim/filter/parse-filter.js';
+import { DEFAULT_LIMITS } from '../../src/scim/limits.js';
+
+const { filterLength: MAX_FILTER_LENGTH, filterDepth: MAX_FILTER_DEPTH } = DEFAULT_LIMITS;
 import { compileFilter, sortComparator } from '../../src/scim/filter/evaluate-filter.js';
 import { equalityHint } from '../../src/scim/filter/sql-hint.js';
 

@@ -6,10 +6,25 @@ import { rotateToken, TokenRefused } from '../../zoominfo/tokens.js';
 import { resetAccount } from '../../zoominfo/reset.js';
 import { checkSignIn } from '../../zoominfo/sign-in.js';
 import { readiness } from '../../zoominfo/readiness.js';
+import type { Store } from '../../store/store.js';
+import type { UserRow } from '../../store/users-repository.js';
+import { caseKey } from '../../store/case-key.js';
 import { conflictError } from './errors.js';
 import { accountOf } from './context.js';
 
 const signInQuery = z.object({ userName: z.string().min(1).max(256), method: z.enum(['sso', 'password']) }).strict();
+
+/**
+ * The user a sign-in names, matched without case: the live one, else the newest record a SCIM
+ * DELETE left behind. That record is a deprovisioned user (PRODUCT.md §3) and must be answered as
+ * one, not as "no such user" (findByUserName skips it: its name is free for a new user).
+ */
+function signInUser(store: Store, accountId: string, userName: string): UserRow | null {
+  const live = store.users.findByUserName(accountId, userName);
+  if (live) return live;
+  const { rows } = store.users.search({ accountId, status: 'deprovisioned', q: userName, offset: 0, limit: 500 });
+  return rows.find((u) => caseKey(u.userName) === caseKey(userName)) ?? null;
+}
 
 /** Settings, the SCIM token, reset, the sign-in check and readiness: the account as a whole. */
 const adminAccountRoutes: FastifyPluginAsync = async (app) => {
@@ -44,7 +59,7 @@ const adminAccountRoutes: FastifyPluginAsync = async (app) => {
   app.post('/sign-in-check', async (request) => {
     const { userName, method } = signInQuery.parse(request.body ?? {});
     const accountId = accountOf(request);
-    return checkSignIn(app.store.users.findByUserName(accountId, userName), method, app.store.accounts.find(accountId)!.settings);
+    return checkSignIn(signInUser(app.store, accountId, userName), method, app.store.accounts.find(accountId)!.settings);
   });
 
   app.get('/readiness', async (request) => readiness(app.store, accountOf(request)));

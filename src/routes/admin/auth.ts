@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdminError } from './errors.js';
+import { sessionAllows } from './session.js';
 
 const bearer = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
@@ -16,6 +17,8 @@ export function registerAdminAuth(app: FastifyInstance, accountOf: (request: Fas
     const token = bearer(request);
     const { accounts } = app.store;
     if (token && accounts.checkToken('default', 'admin', token)) return;
+    // The admin view's session cookie, when no token is sent (a missing CSRF token is 403 there).
+    if (!token && sessionAllows(app, request)) return;
     if (token && accounts.checkToken(accountOf(request), 'scim', token)) {
       throw new AdminError(403, 'forbidden', 'the SCIM token does not give access to the admin API; use the admin token');
     }

@@ -1,11 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../journal.js';
 import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
-import { baseUrlOf } from '../base-url.js';
+import { baseUrlOf, scimPathOf } from '../base-url.js';
 
-
-/** The account an admin request acts on. */
-export const accountOf = (_request: FastifyRequest): string => DEFAULT_ACCOUNT;
+/** The account an admin request acts on: `?account=<id>`, else the default (PRODUCT.md §7). */
+export const accountOf = (request: FastifyRequest): string => {
+  const account = (request.query as Record<string, unknown> | undefined)?.account;
+  return typeof account === 'string' && account !== '' ? account : DEFAULT_ACCOUNT;
+};
 
 /** A context for reading resources as SCIM shows them from the admin side. */
 export function adminContext(request: FastifyRequest): RequestContext {
@@ -15,6 +17,6 @@ export function adminContext(request: FastifyRequest): RequestContext {
     method: request.method,
     path: request.url,
     requestId: request.id,
-    baseUrl: `${baseUrlOf(request)}/scim/v2`,
+    baseUrl: `${baseUrlOf(request)}${scimPathOf(accountOf(request))}`,
   };
 }

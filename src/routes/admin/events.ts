@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import type { Store } from '../../store/store.js';
+import type { EventQuery } from '../../store/events-repository.js';
 import { pagingSchema, offsetOf } from './paging.js';
 import { presentEvent } from './present.js';
 import { accountOf } from './context.js';
@@ -18,6 +20,28 @@ const filters = z.object({
   afterId: z.coerce.number().int().min(0).optional(),
 });
 
+const EXPORT_PAGE = 1000;
+
+/**
+ * Every matching event as NDJSON, newest first, read a page at a time. Not through an open SQLite
+ * iterator: while one is open better-sqlite3 refuses every write on the connection, and a slow
+ * reader of the export kept it open, so every SCIM write and settings change answered 500 until
+ * the export finished. Events written meanwhile land above the first page and push the offsets
+ * down: rows already sent come round again and are skipped by id, and none is missed.
+ */
+function* exportLines(store: Store, q: Omit<EventQuery, 'order' | 'offset' | 'limit'>): Generator<string> {
+  let lastId = Number.POSITIVE_INFINITY;
+  for (let offset = 0; ; offset += EXPORT_PAGE) {
+    const page = store.events.list({ ...q, order: 'newest', offset, limit: EXPORT_PAGE });
+    const fresh = page.filter((event) => event.id < lastId);
+    if (fresh.length) {
+      lastId = fresh[fresh.length - 1]!.id;
+      yield fresh.map((event) => JSON.stringify(presentEvent(event)) + '\n').join('');
+    }
+    if (page.length < EXPORT_PAGE) return;
+  }
+}
+
 const adminEventsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/events', async (request, reply) => {
     const query = pagingSchema.merge(filters).parse(request.query);
@@ -25,10 +49,7 @@ const adminEventsRoutes: FastifyPluginAsync = async (app) => {
     const q = { accountId: accountOf(request), ...where };
     // Accept: application/x-ndjson streams every matching event, one JSON object per line.
     if ((request.headers.accept ?? '').includes('application/x-ndjson')) {
-      const lines = (function* () {
-        for (const event of app.store.events.iterate(q)) yield JSON.stringify(presentEvent(event)) + '\n';
-      })();
-      return reply.type('application/x-ndjson').send(Readable.from(lines));
+      return reply.type('application/x-ndjson').send(Readable.from(exportLines(app.store, q)));
     }
     const items = app.store.events.list({ ...q, order: 'newest', offset: offsetOf({ page, pageSize }), limit: pageSize });
     return { items: items.map(presentEvent), total: app.store.events.count(q), page, pageSize };

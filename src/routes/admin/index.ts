@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { adminErrorHandler, AdminError } from './errors.js';
+import { adminErrorHandler, AdminError, notFoundError } from './errors.js';
+import adminAccountsRoutes from './accounts.js';
 import { registerAdminAuth } from './auth.js';
 import { accountOf } from './context.js';
 import adminUsersRoutes from './users.js';
@@ -23,6 +24,12 @@ const adminApi: FastifyPluginAsync = async (app) => {
     }
   });
   registerAdminAuth(app, accountOf);
+  // Every route takes ?account=<id>; an unknown account is a 404 before any route runs.
+  app.addHook('preHandler', async (request) => {
+    const accountId = accountOf(request);
+    if (!app.store.accounts.find(accountId)) throw notFoundError(`account "${accountId}"`);
+  });
+  await app.register(adminAccountsRoutes);
   await app.register(adminUsersRoutes);
   await app.register(adminGroupsRoutes);
   await app.register(adminEventsRoutes);

@@ -20,6 +20,8 @@ const newLocalUser = z
   })
   .strict();
 
+const TIMELINE_LIMIT = 1000;
+
 const adminUsersRoutes: FastifyPluginAsync = async (app) => {
   app.get('/users', async (request) => {
     const query = listQuery.parse(request.query);
@@ -49,7 +51,9 @@ const adminUsersRoutes: FastifyPluginAsync = async (app) => {
     const accountId = accountOf(request);
     const row = app.store.users.findById(accountId, request.params.id);
     if (!row) throw notFoundError(`user ${request.params.id}`);
-    const timeline = app.store.events.list({ accountId, userId: row.id, order: 'oldest', offset: 0, limit: 1000 });
+    // The newest TIMELINE_LIMIT events, shown oldest first. Reading the oldest ones instead cut a
+    // long-lived user's timeline before its latest events: the deprovisioning went missing.
+    const timeline = app.store.events.list({ accountId, userId: row.id, order: 'newest', offset: 0, limit: TIMELINE_LIMIT }).reverse();
     // The raw requests behind the timeline, so the view can show exactly what the IdP sent.
     const requestIds = [...new Set(timeline.map((e) => e.requestEventId).filter((id): id is number => id !== null))];
     const requests = requestIds.map((id) => app.store.events.byId(accountId, id)).filter((e) => e !== null).map(presentEvent);

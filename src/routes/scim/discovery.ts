@@ -18,7 +18,7 @@ const WRITE_METHODS: HTTPMethods[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const discoveryRoutes: FastifyPluginAsync = async (app) => {
   const base = (request: { scim: { baseUrl: string } }) => request.scim.baseUrl;
 
-  app.get('/ServiceProviderConfig', async (request) => docs.serviceProviderConfig(base(request)));
+  app.get('/ServiceProviderConfig', async (request) => docs.serviceProviderConfig(base(request), app.limits));
   app.get('/ResourceTypes', async (request) => list(resourceTypes.map((rt) => docs.resourceTypeDocument(rt, base(request)))));
   app.get<{ Params: { id: string } }>('/ResourceTypes/:id', async (request) => {
     const rt = findResourceType(request.params.id);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ScimError, internalError, invalidSyntax, payloadTooLarge, unsupportedMediaType, uniqueness, invalidValue } from '../../scim/errors.js';
+import { ScimError, badRequest, internalError, invalidSyntax, payloadTooLarge, unsupportedMediaType, uniqueness, invalidValue } from '../../scim/errors.js';
+import { responseContentType } from './content-type.js';
 
 /** Maps anything thrown in the SCIM scope to a SCIM error; a client can never cause a 500. */
 export function toScimError(error: unknown): ScimError {
@@ -29,6 +30,21 @@ export function toScimError(error: unknown): ScimError {
 
 export function scimErrorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const scimError = toScimError(error);
-  if (scimError.status >= 500) request.log.error({ err: error }, 'unhandled error in SCIM route');
+  // A ScimError is a deliberate answer (an injected 503 included); anything else is a bug to log.
+  if (scimError.status >= 500 && !(error instanceof ScimError)) request.log.error({ err: error }, 'unhandled error in SCIM route');
   return reply.code(scimError.status).send(scimError.toDocument());
+}
+
+/**
+ * Fastify's `frameworkErrors`: a malformed percent-escape in the path (FST_ERR_BAD_URL) is refused
+ * before routing, so no scope's error handler sees it and Fastify answered its own JSON. Under
+ * /scim/v2 every error must be a SCIM error (PRODUCT.md §2); found by the fuzzer (test/fuzz/).
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 400;
+  if (!/^\/scim(?:[/?#]|$)/i.test(request.url)) {
+    return reply.code(status).send({ error: 'Bad Request', code: error.code, message: error.message, statusCode: status });
+  }
+  const scimError = error.code === 'FST_ERR_BAD_URL' ? badRequest('the URL has a malformed percent-encoding') : toScimError(error);
+  return reply.code(scimError.status).header('content-type', responseContentType(request.headers.accept)).send(JSON.stringify(scimError.toDocument()));
 }

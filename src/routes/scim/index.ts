@@ -1,15 +1,18 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
-import { notFound, forbidden } from '../../scim/errors.js';
+import { notFound, forbidden, ScimError } from '../../scim/errors.js';
 import { detectIdp } from '../../idp/detect-idp.js';
 import { redact, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
 import { rewritesOf } from './idp-context.js';
-import { baseUrlOf } from '../base-url.js';
+import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
+import { createFaultInjector } from '../../zoominfo/faults.js';
+import { baseUrlOf, scimPathOf } from '../base-url.js';
 import discoveryRoutes from './discovery.js';
 import usersRoutes from './users.js';
 import groupsRoutes from './groups.js';
+import bulkRoutes from './bulk.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,9 +21,10 @@ declare module 'fastify' {
 }
 
 export interface ScimScopeOptions {
-  accountId: string;
-  /** Where this SCIM API is mounted, e.g. /scim/v2 */
-  scimPath: string;
+  /** The account this scope serves; without one, the `:accountId` of the prefix names it. */
+  accountId?: string;
+  /** Longest request URL accepted (filters travel in the query string). */
+  maxUrlLength: number;
 }
 
 const MAX_JOURNALED_RESPONSE = 64 * 1024;
@@ -34,14 +38,21 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   );
 
   app.decorateRequest('scim', null as unknown as RequestContext);
+  const faults = createFaultInjector();
   app.addHook('onRequest', async (request) => {
+    if (request.url.length > options.maxUrlLength) {
+      throw new ScimError(414, `the URL is longer than ${options.maxUrlLength} characters (MAX_URL_LENGTH); send long filters with POST .search`);
+    }
+    const accountId = options.accountId ?? (request.params as { accountId?: string }).accountId ?? '';
+    // The default account has one address, /scim/v2 (PRODUCT.md §7).
+    if (!options.accountId && accountId === DEFAULT_ACCOUNT) throw notFound('the default account is served at /scim/v2');
     request.scim = {
-      accountId: options.accountId,
+      accountId,
       idp: detectIdp(request.headers['user-agent'], undefined),
       method: request.method,
       path: request.url,
       requestId: request.id,
-      baseUrl: baseUrlOf(request) + options.scimPath,
+      baseUrl: baseUrlOf(request) + scimPathOf(accountId),
     };
   });
 
@@ -67,6 +78,14 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
     // PRODUCT.md §3: ZoomInfo refuses SCIM until SSO is set up and auto-provisioning is on.
     if (!account.settings.ssoConfigured) throw forbidden('SCIM is unavailable: SAML SSO is not configured for this account (ssoConfigured is false)');
     if (!account.settings.autoProvisioning) throw forbidden('SCIM is unavailable: Auto Provisioning User Management is turned off (autoProvisioning is false)');
+    // PRODUCT.md §7: faults rehearse an IdP's retries; each one injected is journaled as such.
+    const plan = faults.plan(ctx.accountId, account.settings.faults, request.method, request.url.slice(scimPathOf(ctx.accountId).length));
+    if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+    if (plan.fault) {
+      app.journal.change(ctx, { type: 'fault.injected', level: 'warning', trigger: plan.fault.kind, message: plan.fault.detail, data: { status: plan.fault.status } });
+      // No Retry-After on the 429, as ZoomInfo's API sends none: the IdP's own back-off is rehearsed.
+      throw new ScimError(plan.fault.status, plan.fault.detail);
+    }
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -84,8 +103,10 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    if (!request.scim || reply.statusCode === 401) return; // unauthenticated noise is not journaled
-    const raw = (reply as unknown as { journaledResponse?: string }).journaledResponse;
+    // Refused tokens are journaled too (without a body): a wrong token is the commonest IdP setup error.
+    if (!request.scim) return;
+    // A write's answer was journaled inside its own transaction already (resource-routes.ts).
+    const raw = request.scim.outcomeRecorded ? undefined : (reply as unknown as { journaledResponse?: string }).journaledResponse;
     let response: unknown = null;
     if (raw) {
       try {
@@ -104,6 +125,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   await app.register(discoveryRoutes);
   await app.register(usersRoutes);
   await app.register(groupsRoutes);
+  await app.register(bulkRoutes);
 };
 
 export default scimScope;

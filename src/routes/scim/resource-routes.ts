@@ -6,14 +6,16 @@ import type { ListResult } from '../../provisioning/list.js';
 import type { PatchOperation } from '../../scim/patch/apply-patch.js';
 import type { JsonObject } from '../../scim/validate-resource.js';
 import { readListParams } from '../../scim/list-params.js';
-import { readPatchRequest } from '../../scim/patch/apply-patch.js';
 import { checkProjection, project, type Projection } from '../../scim/projection.js';
 import { etagOf } from '../../scim/representation.js';
+import { RawJson } from '../../store/events-repository.js';
 import { isNotModified } from '../../scim/etag.js';
 import { LIST_RESPONSE } from '../../scim/schema/urns.js';
 import { invalidSyntax } from '../../scim/errors.js';
-import { normaliseAttributeParams, normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
+import { normaliseAttributeParams } from '../../idp/normalise.js';
+import { performWrite } from './perform-write.js';
 import { rewritesOf } from './idp-context.js';
+import { responseContentType } from './content-type.js';
 
 interface Row {
   id: string;
@@ -32,6 +34,15 @@ export interface ResourceService<T extends Row> {
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/** Responses journaled in full up to this size (as src/routes/scim/index.ts does for the others). */
+const MAX_JOURNALED_RESPONSE = 64 * 1024;
+
+/** What a write route answers: built inside the write's transaction, serialised once. */
+interface Answer {
+  body?: JsonObject;
+  payload?: string;
+}
 
 const ifMatch = (request: FastifyRequest) => request.headers['if-match'];
 
@@ -55,7 +66,7 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
   const base = rt.endpoint;
 
   const listParams = (request: FastifyRequest, source: JsonObject, fromBody: boolean): ListParams =>
-    normaliseAttributeParams(rt, readListParams(source, fromBody), rewritesOf(request));
+    normaliseAttributeParams(rt, readListParams(source, fromBody, app.limits.maxResults), rewritesOf(request));
 
   const projectionOf = (request: FastifyRequest): Projection => {
     const { attributes, excludedAttributes } = listParams(request, request.query as JsonObject, false);
@@ -72,11 +83,40 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     return listResponse(service.list(request.scim, listParams(request, request.body as JsonObject, true)));
   });
 
+  /**
+   * A write's answer is built inside its transaction (provisioning/write.ts) and journaled there
+   * with the request event: one commit per write, and the payload sent is the string journaled,
+   * serialised once. RFC 7644 §3.9: `attributes` / `excludedAttributes` apply to the resource a
+   * POST, PUT or PATCH returns (`excludedAttributes=members` keeps a 10,000-member group's PATCH
+   * answer small).
+   */
+  const answerOf = (request: FastifyRequest, reply: FastifyReply, status: number): Answer => {
+    const projection = status === 204 ? {} : projectionOf(request);
+    checkProjection(rt, projection);
+    const answer: Answer = {};
+    request.scim.complete = (result) => {
+      if (result) {
+        answer.body = project(rt, service.toScim(request.scim, result as T, projection), projection);
+        answer.payload = JSON.stringify(answer.body);
+      }
+      const journaled = answer.payload !== undefined && answer.payload.length <= MAX_JOURNALED_RESPONSE ? new RawJson(answer.payload) : null;
+      return { status: result ? status : 204, durationMs: Math.round(reply.elapsedTime * 100) / 100, response: journaled };
+    };
+    return answer;
+  };
+
+  const sendAnswer = (reply: FastifyReply, request: FastifyRequest, answer: Answer, row: T, status: number) => {
+    reply.code(status).header('etag', etagOf(row.version));
+    if (answer.payload !== undefined) return reply.header('content-type', responseContentType(request.headers.accept)).send(answer.payload);
+    // Not answered inside the transaction (a service that returned early): build it now.
+    const projection = projectionOf(request);
+    return reply.send(project(rt, service.toScim(request.scim, row, projection), projection));
+  };
+
   app.post(base, async (request, reply) => {
-    const row = service.create(request.scim, normaliseResourceBody(rt, request.body, rewritesOf(request)).body);
-    const body = service.toScim(request.scim, row);
-    const location = (body.meta as JsonObject).location as string;
-    return sendResource(reply.header('location', location), rt, body, row, 201);
+    const answer = answerOf(request, reply, 201);
+    const row = performWrite(app, rt, service, request.scim, rewritesOf(request), { method: 'POST', body: request.body })!;
+    return sendAnswer(reply.header('location', `${request.scim.baseUrl}${rt.endpoint}/${row.id}`), request, answer, row, 201);
   });
 
   app.get(`${base}/:id`, async (request: IdRequest, reply) => {
@@ -88,19 +128,20 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
   });
 
   app.put(`${base}/:id`, async (request: IdRequest, reply) => {
-    const body = normaliseResourceBody(rt, request.body, rewritesOf(request)).body;
-    const row = service.replace(request.scim, request.params.id, body, ifMatch(request));
-    return sendResource(reply, rt, service.toScim(request.scim, row), row);
+    const answer = answerOf(request, reply, 200);
+    const row = performWrite(app, rt, service, request.scim, rewritesOf(request), { method: 'PUT', id: request.params.id, body: request.body, ifMatch: ifMatch(request) })!;
+    return sendAnswer(reply, request, answer, row, 200);
   });
 
   app.patch(`${base}/:id`, async (request: IdRequest, reply) => {
-    const operations = readPatchRequest(normalisePatchBody(rt, request.body, rewritesOf(request)).body);
-    const row = service.patch(request.scim, request.params.id, operations, ifMatch(request));
-    return sendResource(reply, rt, service.toScim(request.scim, row), row);
+    const answer = answerOf(request, reply, 200);
+    const row = performWrite(app, rt, service, request.scim, rewritesOf(request), { method: 'PATCH', id: request.params.id, body: request.body, ifMatch: ifMatch(request) })!;
+    return sendAnswer(reply, request, answer, row, 200);
   });
 
   app.delete(`${base}/:id`, async (request: IdRequest, reply) => {
-    service.remove(request.scim, request.params.id, ifMatch(request));
+    answerOf(request, reply, 204);
+    performWrite(app, rt, service, request.scim, rewritesOf(request), { method: 'DELETE', id: request.params.id, ifMatch: ifMatch(request) });
     return reply.code(204).send();
   });
 }

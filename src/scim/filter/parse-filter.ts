@@ -1,13 +1,10 @@
 import { parse } from 'scim2-parse-filter';
 import type { Filter } from 'scim2-parse-filter';
 import { invalidFilter } from '../errors.js';
+import { DEFAULT_LIMITS, type ScimLimits } from '../limits.js';
 
 export type { AttrExp, Compare, Filter, LogExp, NotFilter, Suffix, ValuePath } from 'scim2-parse-filter';
 
-/** Longest filter text accepted; longer ones are rejected before any parsing work. */
-export const MAX_FILTER_LENGTH = 4096;
-/** Deepest nesting of parentheses, value-path brackets and `not` accepted (parser recursion guard). */
-export const MAX_FILTER_DEPTH = 32;
 
 type CompValue = string | number | boolean | null;
 type TokenKind = '(' | ')' | '[' | ']' | 'string' | 'word';
@@ -103,7 +100,9 @@ interface Frame {
  * to the same element, and (d) sidesteps the package tokenizer's bugs (negative numbers before a
  * space, backslash handling, `$ref`). The package is left with what it does well: precedence.
  */
-export function parseFilter(text: string): Filter {
+export function parseFilter(text: string, limits: Pick<ScimLimits, 'filterLength' | 'filterDepth'> = DEFAULT_LIMITS): Filter {
+  // The length is checked before any parsing work; the depth guards the parser's recursion.
+  const { filterLength: MAX_FILTER_LENGTH, filterDepth: MAX_FILTER_DEPTH } = limits;
   if (text.length > MAX_FILTER_LENGTH) {
     throw invalidFilter(`Filter is longer than ${MAX_FILTER_LENGTH} characters`);
   }

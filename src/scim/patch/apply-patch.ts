@@ -6,7 +6,8 @@ import { findExtension } from '../schema/attribute-path.js';
 import { PATCH_OP } from '../schema/urns.js';
 import { assertSafeValue } from '../forbidden-keys.js';
 import { checkAttributeValue, checkResource, isObject, isUnassigned, type JsonObject } from '../validate-resource.js';
-import { invalidSyntax, invalidValue, mutability, noTarget, ScimError, isScimError, type ScimType } from '../errors.js';
+import { invalidSyntax, invalidValue, mutability, noTarget, ScimError, isScimError, tooMany, type ScimType } from '../errors.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import { parsePatchPath, type PatchPath } from './patch-path.js';
 import { planOperation } from './plan-operation.js';
 
@@ -38,7 +39,7 @@ export interface PatchResult {
 const OPS = new Set(['add', 'remove', 'replace']);
 
 /** RFC 7644 §3.5.2: the PatchOp envelope. An empty Operations list is a no-op (PRODUCT.md §4). */
-export function readPatchRequest(body: unknown): PatchOperation[] {
+export function readPatchRequest(body: unknown, maxOperations = DEFAULT_LIMITS.patchOperations): PatchOperation[] {
   if (!isObject(body)) throw invalidSyntax('the PATCH body must be a JSON object');
   assertSafeValue(body);
   const schemas = body.schemas;
@@ -47,6 +48,9 @@ export function readPatchRequest(body: unknown): PatchOperation[] {
   }
   const ops = body.Operations;
   if (!Array.isArray(ops)) throw invalidSyntax('a PATCH body must have an "Operations" array');
+  if (ops.length > maxOperations) {
+    throw tooMany(`the PATCH has ${ops.length} operations; at most ${maxOperations} are accepted (MAX_PATCH_OPERATIONS)`, 413);
+  }
   return ops.map((raw, i) => {
     if (!isObject(raw)) throw invalidSyntax(`Operations[${i}] must be an object`);
     // Op names in other cases ("Replace") are lower-cased by the IdP normaliser before this.

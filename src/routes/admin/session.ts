@@ -1,0 +1,204 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AdminError } from './errors.js';
+
+/**
+ * Admin view sessions (PRODUCT.md §5): the view signs in once with the admin token and then holds an
+ * HttpOnly, SameSite=Strict cookie. Sessions live in memory (a restart signs everyone out) for 12 h.
+ * Every state-changing request made with the cookie must carry the session's CSRF token in
+ * X-CSRF-Token; the bearer admin token keeps working as before and needs none.
+ */
+
+export const SESSION_COOKIE = 'zi_admin_session';
+export const CSRF_HEADER = 'x-csrf-token';
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Failed sign-ins allowed from one address per window before it gets 429 until the window ends. */
+export const MAX_FAILURES = 5;
+export const FAILURE_WINDOW_MS = 60 * 1000;
+const MAX_SESSIONS = 1000;
+const MAX_TRACKED_ADDRESSES = 10_000;
+
+export interface AdminSession {
+  id: string;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Present inside the /admin scope (routes/admin/scope.ts). */
+    adminSessions?: AdminSessions;
+  }
+}
+
+const randomToken = () => randomBytes(32).toString('base64url');
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** The session table and the failed sign-in counter; `now` is injectable for tests. */
+export function createAdminSessions(now: () => number = Date.now) {
+  const sessions = new Map<string, AdminSession>();
+  const failures = new Map<string, { count: number; windowEnds: number }>();
+
+  const sweep = () => {
+    const t = now();
+    for (const [id, s] of sessions) if (s.expiresAt <= t) sessions.delete(id);
+    for (const [ip, f] of failures) if (f.windowEnds <= t) failures.delete(ip);
+  };
+
+  return {
+    create(): AdminSession {
+      sweep();
+      // A bound on memory: the oldest session goes first (Map keeps insertion order).
+      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
+      const session = { id: randomToken(), csrfToken: randomToken(), expiresAt: now() + SESSION_TTL_MS };
+      sessions.set(session.id, session);
+      return session;
+    },
+    find(id: string | undefined): AdminSession | null {
+      if (!id) return null;
+      const session = sessions.get(id);
+      if (!session) return null;
+      if (session.expiresAt <= now()) {
+        sessions.delete(id);
+        return null;
+      }
+      return session;
+    },
+    end(id: string): void {
+      sessions.delete(id);
+    },
+    /** Milliseconds until this address may try again, or 0 when it may now. */
+    blockedFor(ip: string): number {
+      const f = failures.get(ip);
+      if (!f || f.windowEnds <= now()) return 0;
+      return f.count >= MAX_FAILURES ? f.windowEnds - now() : 0;
+    },
+    recordFailure(ip: string): void {
+      const t = now();
+      const f = failures.get(ip);
+      if (!f || f.windowEnds <= t) {
+        if (failures.size >= MAX_TRACKED_ADDRESSES) sweep();
+        if (failures.size >= MAX_TRACKED_ADDRESSES) failures.delete(failures.keys().next().value!);
+        failures.set(ip, { count: 1, windowEnds: t + FAILURE_WINDOW_MS });
+      } else {
+        f.count += 1;
+      }
+    },
+  };
+}
+
+export type AdminSessions = ReturnType<typeof createAdminSessions>;
+
+/** The value of one cookie from the Cookie header, without a cookie library. */
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const sessionOf = (app: FastifyInstance, request: FastifyRequest): AdminSession | null =>
+  app.adminSessions?.find(readCookie(request, SESSION_COOKIE)) ?? null;
+
+const isSafeMethod = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+
+/** Throws 403 csrf unless a state-changing request carries the session's CSRF token. */
+function checkCsrf(request: FastifyRequest, session: AdminSession): void {
+  if (isSafeMethod(request.method)) return;
+  const presented = request.headers[CSRF_HEADER];
+  if (typeof presented !== 'string' || !sameSecret(presented, session.csrfToken)) {
+    throw new AdminError(403, 'csrf', `a request made with the admin session cookie must send the session's CSRF token in the X-CSRF-Token header`);
+  }
+}
+
+/**
+ * For the admin API's auth hook: true when the request has a valid session cookie (and, for a
+ * state-changing method, the right CSRF token; a wrong or missing one throws 403 csrf).
+ */
+export function sessionAllows(app: FastifyInstance, request: FastifyRequest): boolean {
+  const session = sessionOf(app, request);
+  if (!session) return false;
+  checkCsrf(request, session);
+  return true;
+}
+
+/** A cross-site page may not drive the sign-in routes: an Origin, when sent, must be this host. */
+function checkOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (!origin) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = '';
+  }
+  if (host !== request.headers.host) throw new AdminError(403, 'csrf', 'cross-origin sign-in requests are refused');
+}
+
+function setCookie(request: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number): void {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  reply.header('set-cookie', `${SESSION_COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`);
+}
+
+const signInBody = z.object({ token: z.string().min(1).max(1024) }).strict();
+
+const present = (s: AdminSession) => ({ csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() });
+
+/** POST, GET and DELETE /admin/session. Needs `adminSessions` decorated on the scope. */
+const adminSessionRoutes: FastifyPluginAsync = async (app) => {
+  const sessions = app.adminSessions!;
+  // JSON only: an HTML form (urlencoded or multipart) cannot sign anyone in from another site.
+  app.addContentTypeParser('*', (_request, _payload, done) => {
+    done(new AdminError(400, 'invalid_input', 'body: send {"token": "<ADMIN_TOKEN>"} as application/json', { field: 'body' }), undefined);
+  });
+
+  app.post('/session', async (request, reply) => {
+    checkOrigin(request);
+    const wait = sessions.blockedFor(request.ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new AdminError(429, 'too_many_attempts', 'too many failed sign-ins from this address; try again in a minute');
+    }
+    const parsed = signInBody.safeParse(request.body ?? {});
+    if (!parsed.success) throw new AdminError(400, 'invalid_input', 'token: the admin token is required', { field: 'token' });
+    if (!app.store.accounts.checkToken('default', 'admin', parsed.data.token)) {
+      sessions.recordFailure(request.ip);
+      request.log.warn({ ip: request.ip }, 'admin view sign-in refused');
+      throw new AdminError(401, 'unauthorized', 'the admin token is not valid');
+    }
+    const session = sessions.create();
+    setCookie(request, reply, session.id, SESSION_TTL_MS / 1000);
+    reply.header('cache-control', 'no-store');
+    return present(session);
+  });
+
+  // The page reloads without losing its session: the cookie is HttpOnly, so it asks for its CSRF token.
+  app.get('/session', async (request, reply) => {
+    const session = sessionOf(app, request);
+    if (!session) throw new AdminError(401, 'unauthorized', 'not signed in');
+    reply.header('cache-control', 'no-store');
+    return present(session);
+  });
+
+  app.delete('/session', async (request, reply) => {
+    checkOrigin(request);
+    const session = sessionOf(app, request);
+    if (session) {
+      checkCsrf(request, session);
+      sessions.end(session.id);
+    }
+    setCookie(request, reply, '', 0);
+    return reply.code(204).send();
+  });
+};
+
+export default adminSessionRoutes;

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { ResourceTypeDef } from '../../scim/schema/resource-types.js';
+import type { RequestContext } from '../../journal.js';
+import type { RewriteLog } from '../../idp/rewrites.js';
+import type { ResourceService } from './resource-routes.js';
+import { readPatchRequest } from '../../scim/patch/apply-patch.js';
+import { normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One SCIM write, normalised exactly as its own request would be: the single routes and each
+ * /Bulk operation go through here, so they share the IdP normaliser, the rules and the journal.
+ */
+export function performWrite<T extends { id: string; version: number }>(
+  app: FastifyInstance,
+  rt: ResourceTypeDef,
+  service: ResourceService<T>,
+  ctx: RequestContext,
+  log: RewriteLog,
+  write: { method: WriteMethod; id?: string; body?: unknown; ifMatch?: string },
+): T | null {
+  switch (write.method) {
+    case 'POST':
+      return service.create(ctx, normaliseResourceBody(rt, write.body, log).body);
+    case 'PUT':
+      return service.replace(ctx, write.id!, normaliseResourceBody(rt, write.body, log).body, write.ifMatch);
+    case 'PATCH':
+      return service.patch(ctx, write.id!, readPatchRequest(normalisePatchBody(rt, write.body, log).body, app.limits.patchOperations), write.ifMatch);
+    case 'DELETE':
+      service.remove(ctx, write.id!, write.ifMatch);
+      return null;
+  }
+}

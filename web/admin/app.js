@@ -1,0 +1,138 @@
+// The admin view: sign-in, a hash router over the views, sign-out. No framework, no build step.
+import { ApiError, resumeSession, signIn, signOut, whenSignedOut } from './lib/api.js';
+import { h } from './lib/dom.js';
+import { usersView } from './views/users.js';
+import { userView } from './views/user.js';
+import { groupsView, groupView } from './views/groups.js';
+import { journalView, journalEventView } from './views/journal.js';
+import { settingsView } from './views/settings.js';
+import { readinessView } from './views/readiness.js';
+
+const routes = [
+  [/^\/users\/([^/]+)$/, userView],
+  [/^\/users$/, usersView],
+  [/^\/groups\/([^/]+)$/, groupView],
+  [/^\/groups$/, groupsView],
+  [/^\/journal\/event\/(\d+)$/, journalEventView],
+  [/^\/journal$/, journalView],
+  [/^\/settings$/, settingsView],
+  [/^\/readiness$/, readinessView],
+];
+
+const $ = (id) => document.getElementById(id);
+let current = { controller: null, cleanup: null };
+let signedIn = false;
+
+function showSignIn(message = '') {
+  signedIn = false;
+  stopView();
+  $('view').replaceChildren();
+  $('nav').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message;
+  document.title = 'Sign in · ZoomInfo SCIM sandbox admin';
+  $('admin-token').focus();
+}
+
+/** After a sign-in focus moves to the first heading; on a reload it stays where the browser puts it. */
+function showApp(focus) {
+  signedIn = true;
+  $('sign-in').hidden = true;
+  $('nav').hidden = false;
+  $('sign-out').hidden = false;
+  if (!location.hash.startsWith('#/')) history.replaceState(null, '', '#/users');
+  render(focus);
+}
+
+function stopView() {
+  current.controller?.abort();
+  current.cleanup?.();
+  current = { controller: null, cleanup: null };
+}
+
+/** Renders the view for the current hash; `focus` moves focus to its heading (a navigation). */
+async function render(focus) {
+  if (!signedIn) return;
+  const [path, query = ''] = location.hash.slice(1).split('?');
+  const params = new URLSearchParams(query);
+  const found = routes.map(([re, view]) => [re.exec(path), view]).find(([m]) => m);
+  stopView();
+  const controller = new AbortController();
+  current.controller = controller;
+  const section = path.split('/')[1];
+  for (const link of document.querySelectorAll('#nav a')) {
+    if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const view = $('view');
+  const hash = location.hash;
+  view.setAttribute('aria-busy', 'true');
+  const root = h('div', { class: 'view' });
+  try {
+    if (!found) throw new Error(`There is no page at ${path}.`);
+    const [match, viewFn] = found;
+    const cleanup = await viewFn(root, { params, match: match.slice(1).map(decodeURIComponent), signal: controller.signal, rerender: () => render(false) });
+    if (controller.signal.aborted) return cleanup?.();
+    current.cleanup = cleanup ?? null;
+  } catch (error) {
+    if (controller.signal.aborted || (error instanceof ApiError && error.status === 401)) return;
+    root.replaceChildren(h('h1', { tabindex: -1, id: 'view-title' }, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error.message));
+  }
+  view.replaceChildren(root);
+  view.removeAttribute('aria-busy');
+  view.dataset.rendered = hash; // which route is on screen (tests wait for it)
+  const title = root.querySelector('h1');
+  document.title = `${title?.textContent ?? 'Admin'} · ZoomInfo SCIM sandbox admin`;
+  if (focus) title?.focus({ preventScroll: false });
+}
+
+$('sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = $('admin-token');
+  const error = $('sign-in-error');
+  error.textContent = '';
+  if (!input.value.trim()) {
+    error.textContent = 'Enter the admin token.';
+    input.setAttribute('aria-invalid', 'true');
+    return input.focus();
+  }
+  const button = event.submitter ?? event.target.querySelector('button');
+  button.disabled = true;
+  try {
+    await signIn(input.value.trim());
+    input.value = '';
+    input.removeAttribute('aria-invalid');
+    showApp(true);
+  } catch (e) {
+    input.setAttribute('aria-invalid', 'true');
+    error.textContent =
+      e instanceof ApiError && e.status === 429
+        ? 'Too many failed sign-ins from this address. Wait a minute, then try again.'
+        : e instanceof ApiError && e.status === 401
+          ? 'That is not the admin token.'
+          : `Sign-in failed: ${e.message}`;
+    input.focus();
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('sign-out').addEventListener('click', async () => {
+  await signOut().catch(() => {});
+  history.replaceState(null, '', location.pathname);
+  showSignIn('You are signed out.');
+});
+
+$('skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  ($('view-title') ?? $('main')).focus();
+});
+
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#/')) render(true);
+});
+whenSignedOut(() => showSignIn('Your session has ended. Sign in again.'));
+
+if (await resumeSession()) showApp(false);
+else showSignIn();

@@ -1,0 +1,172 @@
+// The journal: newest first, filters, auto-refresh (announced politely), bodies on demand.
+import { api, qs } from '../lib/api.js';
+import { add, IDPS, badge, h, heading, json, pager, posInt, route, when } from '../lib/dom.js';
+
+export const REFRESH_MS = 3000;
+const PAGE_SIZE = 50;
+const TYPES = ['request', 'user.provisioned', 'user.updated', 'user.deprovisioned', 'user.reactivated', 'user.deleted', 'group.created',
+  'group.updated', 'group.deleted', 'member.added', 'member.removed', 'settings.changed', 'guard.refused', 'guard.forced', 'token.rotated', 'fault.injected'];
+const STATUSES = { '': 'any', ok: 'success (below 400)', '4xx': 'refused (4xx)', '5xx': 'failed (5xx)' };
+
+const matchesStatus = (e, status) =>
+  !status || (e.status != null && (status === 'ok' ? e.status < 400 : status === '4xx' ? e.status >= 400 && e.status < 500 : e.status >= 500));
+
+/** A userName (or part of one) or an id, to {id} or {error}. */
+async function resolveUser(text, signal) {
+  const found = await api(`/users?${qs({ status: 'all', q: text, pageSize: 20 })}`, { signal });
+  const exact = found.items.find((u) => u.id === text || u.userName.toLowerCase() === text.toLowerCase());
+  if (exact) return { id: exact.id };
+  if (found.total === 1) return { id: found.items[0].id };
+  // Not searchable by name (a user erased under onDelete "remove", say): taken as an id.
+  if (found.total === 0) return { id: text };
+  return { error: `${found.total} users match "${text}": type a whole userName.` };
+}
+
+export async function journalView(root, { params, signal }) {
+  const f = { idp: params.get('idp') ?? '', type: params.get('type') ?? '', user: params.get('user') ?? '', group: params.get('group') ?? '', status: params.get('status') ?? '' };
+  const page = posInt(params.get('page'), 1);
+  const who = f.user ? await resolveUser(f.user, signal) : { id: '' };
+  const userId = who.error ? null : who.id;
+  const query = { idp: f.idp, type: f.type, userId, groupId: f.group };
+  const list = userId === null ? { items: [], total: 0, page, pageSize: PAGE_SIZE } : await api(`/events?${qs({ ...query, page, pageSize: PAGE_SIZE })}`, { signal });
+
+  const select = (id, label, options, value) =>
+    h('div', { class: 'field field-narrow' }, h('label', { for: id }, label),
+      h('select', { id, name: id.replace('journal-', '') }, Object.entries(options).map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
+  const form = h('form', { class: 'toolbar', 'aria-label': 'Journal filters' },
+    select('journal-idp', 'IdP', { '': 'any', ...IDPS }, f.idp),
+    select('journal-type', 'Type', Object.fromEntries([['', 'any'], ...TYPES.map((t) => [t, t])]), f.type),
+    h('div', { class: 'field' }, h('label', { for: 'journal-user' }, 'User'),
+      h('input', { id: 'journal-user', name: 'user', type: 'search', value: f.user, autocomplete: 'off', 'aria-describedby': 'journal-user-hint' }),
+      h('span', { class: 'hint', id: 'journal-user-hint' }, 'userName or id')),
+    select('journal-status', 'Status', STATUSES, f.status),
+    h('div', { class: 'field-actions' }, h('button', { type: 'submit' }, 'Apply'), h('a', { href: '#/journal', class: 'button secondary' }, 'Reset')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    location.hash = route('/journal', { idp: data.get('idp'), type: data.get('type'), user: String(data.get('user')).trim(), status: data.get('status'), group: f.group });
+  });
+
+  const auto = h('input', { type: 'checkbox', id: 'journal-auto', checked: page === 1, disabled: page !== 1 });
+  const live = h('p', { role: 'status', class: 'live', id: 'journal-live' });
+  const checked = h('span', { class: 'hint', id: 'journal-checked' });
+  const items = h('ol', { class: 'events', 'aria-label': 'Journal events, newest first' });
+  const shown = list.items.filter((e) => matchesStatus(e, f.status));
+  items.append(...shown.map((e) => eventItem(e)));
+
+  add(root,
+    heading('Journal'),
+    form,
+    h('div', { class: 'live-bar' },
+      h('span', { class: 'check' }, auto, h('label', { for: 'journal-auto' }, `Auto-refresh every ${REFRESH_MS / 1000} s`), page !== 1 ? h('span', { class: 'hint' }, ' (on the first page)') : null),
+      checked),
+    live,
+    who.error ? h('p', { class: 'error', role: 'alert' }, who.error) : null,
+    f.status ? h('p', { class: 'hint' }, `The status filter applies to the events of this page (${shown.length} of ${list.items.length}).`) : null,
+    shown.length || userId === null ? null : h('p', { class: 'empty', id: 'journal-empty' }, 'No events match.'),
+    items,
+    list.total > list.pageSize || page > 1 ? pager(list, (p) => route('/journal', { ...f, page: p }), 'events') : null,
+  );
+
+  // Live tail: ask only for events newer than the newest one shown, with the same filters.
+  let newest = list.items[0]?.id ?? 0;
+  let busy = false;
+  const poll = async () => {
+    if (!auto.checked || busy || document.hidden || userId === null) return;
+    busy = true;
+    try {
+      const fresh = await api(`/events?${qs({ ...query, afterId: newest, pageSize: 200 })}`, { signal });
+      checked.textContent = `checked ${new Date().toLocaleTimeString()}`;
+      if (fresh.items.length) {
+        newest = fresh.items[0].id;
+        const add = fresh.items.filter((e) => matchesStatus(e, f.status));
+        items.prepend(...add.map((e) => eventItem(e, false, true)));
+        while (items.children.length > 500) items.lastElementChild.remove();
+        if (add.length) root.querySelector('#journal-empty')?.remove();
+        if (add.length) live.textContent = `${add.length} new event${add.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
+      }
+    } catch {
+      // A failed poll is retried on the next tick; a 401 has already shown the sign-in form.
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(poll, REFRESH_MS);
+  return () => clearInterval(timer);
+}
+
+/** One event by id: the journal API has no single-event route, so this pages to it (two requests). */
+async function fetchEvent(id, signal) {
+  const after = { afterId: id - 1, pageSize: 1 };
+  const probe = await api(`/events?${qs(after)}`, { signal });
+  if (probe.total === 0) return null;
+  const last = await api(`/events?${qs({ ...after, page: probe.total })}`, { signal });
+  return last.items[0]?.id === id ? last.items[0] : null;
+}
+
+export async function journalEventView(root, { match: [id], signal }) {
+  const event = await fetchEvent(Number(id), signal);
+  add(root,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/journal' }, '← Journal')),
+    heading(`Journal event #${id}`),
+    event ? h('ol', { class: 'events' }, eventItem(event, true)) : h('p', { class: 'empty' }, 'This event is no longer in the journal (it was reset or pruned).'),
+  );
+}
+
+/** The resource id in a request path such as /scim/v2/Users/{id} (request events name no user). */
+function pathId(path, kind) {
+  const raw = path ? new RegExp(`/${kind}/([^/?#]+)`, 'i').exec(path)?.[1] : undefined;
+  try {
+    return raw && !raw.startsWith('.') ? decodeURIComponent(raw) : undefined;
+  } catch {
+    return raw;
+  }
+}
+const userLink = (id) => (id ? h('a', { href: `#/users/${encodeURIComponent(id)}` }, id) : null);
+const groupLink = (id) => (id ? h('a', { href: `#/groups/${encodeURIComponent(id)}` }, id) : null);
+
+function summaryOf(e) {
+  if (e.type === 'request') return h('code', {}, `${e.method} ${e.path}`);
+  return e.message ?? (e.trigger ? `trigger ${e.trigger}` : '');
+}
+
+/** An event as a disclosure: the summary line always, the bodies built when first opened. */
+export function eventItem(e, open = false, fresh = false) {
+  const statusKind = e.status == null ? 'neutral' : e.status >= 400 ? 'bad' : 'ok';
+  const typeKind = e.level === 'warning' || e.type === 'guard.forced' ? 'warn' : e.type === 'user.deprovisioned' || e.type === 'guard.refused' ? 'bad' : 'neutral';
+  const details = h('details', { open },
+    h('summary', {},
+      h('span', { class: 'ev-time' }, when(e.at)),
+      h('span', { class: 'ev-type' }, badge(e.type, typeKind)),
+      h('span', { class: 'ev-idp' }, IDPS[e.idp] ?? e.idp),
+      h('span', { class: 'ev-what' }, summaryOf(e)),
+      h('span', { class: 'ev-status' }, e.status == null ? '' : badge(String(e.status), statusKind)),
+    ),
+  );
+  const fill = () => {
+    if (details.dataset.filled) return;
+    details.dataset.filled = '1';
+    const facts = [
+      ['Event', `#${e.id}`],
+      ['Caused by request', e.requestEventId ? h('a', { href: `#/journal/event/${e.requestEventId}` }, `#${e.requestEventId}`) : null],
+      ['User', userLink(e.userId ?? pathId(e.path, 'Users'))],
+      ['Group', groupLink(e.groupId ?? pathId(e.path, 'Groups'))],
+      ['Trigger', e.trigger],
+      ['Message', e.type === 'request' ? e.message : null],
+      ['Duration', e.durationMs != null ? `${e.durationMs} ms` : null],
+    ].filter(([, v]) => v != null && v !== '');
+    details.append(
+      h('div', { class: 'ev-body' },
+        h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+        e.request !== undefined ? [h('h3', {}, 'Request body'), json(e.request, `Request body of event ${e.id}`)] : null,
+        e.rewrites ? [h('h3', {}, 'What the IdP normaliser changed'), json(e.rewrites, `Rewrites of event ${e.id}`)] : null,
+        e.response !== undefined ? [h('h3', {}, 'Response'), json(e.response, `Response of event ${e.id}`)] : null,
+        e.data !== undefined ? [h('h3', {}, 'Data'), json(e.data, `Data of event ${e.id}`)] : null,
+      ),
+    );
+  };
+  if (open) fill();
+  details.addEventListener('toggle', () => details.open && fill());
+  return h('li', { class: fresh ? 'event fresh' : 'event', 'data-event-id': e.id }, details);
+}
