@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyParts, envPairs, readDockerfile } from './dockerfile.js';
 
@@ -20,13 +20,10 @@ const isSystemStep = (command: string) => /^apt-get\b/.test(command.trim());
  */
 function buildStages(): { root: string; env: Record<string, string>; cmd: string[] } {
   const context = join(work, 'context');
-  // A clean copy: what git tracks, as a fresh clone would have it (no node_modules, no dist).
-  const tracked = spawnSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
-  for (const file of tracked) {
-    if (!existsSync(join(REPO, file))) continue;
-    mkdirSync(dirname(join(context, file)), { recursive: true });
-    cpSync(join(REPO, file), join(context, file));
-  }
+  // A clean copy: the committed tree, as a fresh clone has it (no node_modules, no dist, no edits).
+  mkdirSync(context, { recursive: true });
+  const archive = spawnSync('sh', ['-c', `git archive HEAD | tar -x -C "${context}"`], { cwd: REPO, encoding: 'utf8' });
+  if (archive.status !== 0) throw new Error(`git archive failed: ${archive.stderr}`);
   const roots = new Map<string, string>();
   let env: Record<string, string> = {};
   let cmd: string[] = [];
