@@ -24,6 +24,8 @@ export interface RequestContext {
   complete?: (result: unknown) => { status: number; durationMs: number; response: unknown };
   /** True once the request event holds its status and response (only the duration may follow). */
   outcomeRecorded?: boolean;
+  /** Whether the request event already names a user / a group (so later changes skip the UPDATE). */
+  requestNames?: { user: boolean; group: boolean };
 }
 
 /** Requests that change nothing: their `request` event may be written a moment after the answer. */
@@ -75,6 +77,8 @@ export function createJournal(events: EventsRepository) {
         request: ctx.body,
         rewrites: nonEmpty(ctx.rewrites),
       });
+      // A fresh event names no one (after a rolled-back write its id may even be reused).
+      ctx.requestNames = { user: false, group: false };
     }
     return ctx.requestEventId;
   }
@@ -82,8 +86,21 @@ export function createJournal(events: EventsRepository) {
   return {
     /** The id of this request's `request` event, creating it if needed. */
     requestEvent,
+    /**
+     * A state change, linked to its request. The request event takes the user and group of the
+     * first change that names them, so filtering the journal by user or group finds the request
+     * too; at most one UPDATE each (a group PATCH adding 1,000 members runs it once).
+     */
     change(ctx: RequestContext, change: ChangeEvent): number {
       const requestEventId = requestEvent(ctx, null);
+      const named = (ctx.requestNames ??= { user: false, group: false });
+      const userId = !named.user && change.userId ? change.userId : null;
+      const groupId = !named.group && change.groupId ? change.groupId : null;
+      if (userId || groupId) {
+        events.nameRequest(requestEventId, userId, groupId);
+        if (userId) named.user = true;
+        if (groupId) named.group = true;
+      }
       return events.insert({ ...change, accountId: ctx.accountId, idp: ctx.idp, requestEventId, requestId: ctx.requestId });
     },
     /** Events not caused by a SCIM request (admin actions). */

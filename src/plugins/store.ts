@@ -33,8 +33,14 @@ export default fp<StorePluginOptions>(
     app.decorate('limits', options.limits);
     app.decorate('users', createUsersService(store, journal, options.limits));
     app.decorate('groups', createGroupsService(store, journal, options.limits));
+    // Writes are committed in groups (store.batched): no answer, of a write or of a read that may
+    // have seen one, leaves before the writes made so far are committed.
+    app.addHook('onSend', async () => {
+      const pending = store.durable();
+      if (pending) await pending;
+    });
     app.addHook('onClose', async () => {
-      store.close(); // deferred journal events first
+      store.close(); // the open batch and the deferred journal events first
     });
   },
   { name: 'store' },

@@ -48,11 +48,12 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     return row;
   }
 
-  function toScim(ctx: RequestContext, row: UserRow, projection: Projection = {}): JsonObject {
+  /** `groupsOf`, when given, holds the groups of the users of a whole page, read in one query. */
+  function toScim(ctx: RequestContext, row: UserRow, projection: Projection = {}, groupsOf?: Map<string, { id: string; displayName: string }[]>): JsonObject {
     const stored = JSON.parse(row.resource) as JsonObject;
     const derived: JsonObject = {};
     if (isRequested(rt, projection, 'groups')) {
-      const groups = store.groups.groupsOf(ctx.accountId, row.id);
+      const groups = groupsOf ? (groupsOf.get(row.id) ?? []) : store.groups.groupsOf(ctx.accountId, row.id);
       if (groups.length) {
         derived.groups = groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' }));
       }
@@ -95,11 +96,17 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
 
     list(ctx: RequestContext, params: ListParams): ListResult<UserRow> {
       const visibility = settingsOf(ctx.accountId).scimVisibility;
+      // A page's users get their groups in one query, not one each.
+      let groupsOf: Map<string, { id: string; displayName: string }[]> | undefined;
+      const withGroups = (rows: UserRow[]) => {
+        groupsOf = rows.length > 1 && rows.length <= limits.maxResults ? store.groups.groupsOfMany(ctx.accountId, rows.map((r) => r.id)) : undefined;
+        return rows;
+      };
       return listResources(rt, params, {
-        page: (offset, limit) => store.users.page(ctx.accountId, visibility, offset, limit),
+        page: (offset, limit) => withGroups(store.users.page(ctx.accountId, visibility, offset, limit)),
         count: () => store.users.count(ctx.accountId, visibility),
-        candidates: (hint) => store.users.candidates(ctx.accountId, visibility, hint),
-        represent: (row, needs) => toScim(ctx, row, needs),
+        candidates: (hint) => withGroups(store.users.candidates(ctx.accountId, visibility, hint)),
+        represent: (row, needs) => toScim(ctx, row, needs, groupsOf),
       }, limits);
     },
 

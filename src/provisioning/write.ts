@@ -11,7 +11,9 @@ export function writeTransaction<T>(store: Store, journal: Journal, ctx: Request
   const before = ctx.requestEventId;
   const complete = ctx.complete;
   try {
-    return store.transaction(() => {
+    // Committed with the other writes of this moment (store.batched: group commit); the answer
+    // waits for that commit.
+    return store.batched(() => {
       journal.requestEvent(ctx, null);
       const result = fn();
       // The route's answer (status and body) is journaled in this same transaction: one commit.

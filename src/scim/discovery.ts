@@ -7,7 +7,7 @@ import type { ScimLimits } from './limits.js';
 export function serviceProviderConfig(baseUrl: string, limits: ScimLimits) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
-    documentationUri: `${baseUrl.replace(/\/scim\/v2$/, '')}/docs`,
+    documentationUri: `${new URL(baseUrl).origin}/docs`,
     patch: { supported: true },
     bulk: { supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayload },
     filter: { supported: true, maxResults: limits.maxResults },

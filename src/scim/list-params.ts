@@ -12,9 +12,13 @@ export interface ListParams extends Projection {
   sortOrder: 'ascending' | 'descending';
 }
 
+// A SearchRequest body is JSON: a value may be an object whose own "toString" is not a function, on
+// which String() throws a TypeError (a 500, found by the fuzzer, test/fuzz/). So only strings are
+// ever turned into text here; anything else of the wrong type is refused as it is.
 const csv = (value: unknown, name: string): string[] | undefined => {
   if (value === undefined || value === null || value === '') return undefined;
-  const items = Array.isArray(value) ? value : String(value).split(',');
+  if (!Array.isArray(value) && typeof value !== 'string') throw invalidValue(`${name} must be a list of attribute names`);
+  const items = Array.isArray(value) ? value : value.split(',');
   if (!items.every((v) => typeof v === 'string')) throw invalidValue(`${name} must be a list of attribute names`);
   const names = (items as string[]).map((v) => v.trim()).filter(Boolean);
   return names.length ? names : undefined;
@@ -22,7 +26,7 @@ const csv = (value: unknown, name: string): string[] | undefined => {
 
 const integer = (value: unknown, name: string): number | undefined => {
   if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(String(value)) ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) throw invalidValue(`${name} must be an integer`);
   return n;
 };
@@ -47,7 +51,7 @@ export function readListParams(source: JsonObject, fromBody = false, maxResults 
   const sortBy = get('sortBy');
   if (sortBy !== undefined && typeof sortBy !== 'string') throw invalidValue('sortBy must be a string');
   const sortOrder = get('sortOrder');
-  if (sortOrder !== undefined && sortOrder !== '' && !/^(ascending|descending)$/i.test(String(sortOrder))) {
+  if (sortOrder !== undefined && sortOrder !== '' && !(typeof sortOrder === 'string' && /^(ascending|descending)$/i.test(sortOrder))) {
     throw invalidValue('sortOrder must be "ascending" or "descending"');
   }
   const attributes = csv(get('attributes'), 'attributes');

@@ -35,35 +35,84 @@ export function createAccountsRepository(db: Db) {
     createdAt: r.created_at,
   });
 
+  /**
+   * Every SCIM request reads its account's settings (twice or more), and readSettings validates
+   * them with zod: the checked settings are kept here, as JSON, per account. An entry goes when this
+   * connection changes the account, and everything goes when another connection (a `zi-scim`
+   * command on the same file) has committed since: SQLite's data_version tells. Entries are only
+   * taken outside transactions, so a rolled-back change is never remembered. Each caller gets its
+   * own copy of the settings.
+   */
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const cache = new Map<string, { id: string; name: string; settings: string; createdAt: string }>();
+  // The stored token digests, checked on every request, under the same rules.
+  const digests = new Map<string, string | null>();
+  let seenVersion = -1;
+  const checkVersion = () => {
+    const version = dataVersion.get()!;
+    if (version !== seenVersion) {
+      cache.clear();
+      digests.clear();
+      seenVersion = version;
+    }
+  };
+  const storedDigest = (accountId: string, kind: TokenKind): string | null => {
+    checkVersion();
+    const key = `${accountId}\u0000${kind}`;
+    const known = digests.get(key);
+    if (known !== undefined) return known;
+    const digest = getDigest.get(accountId, kind) ?? null;
+    if (!db.inTransaction) digests.set(key, digest);
+    return digest;
+  };
+  const fromCache = (c: { id: string; name: string; settings: string; createdAt: string }): AccountRow => ({
+    id: c.id,
+    name: c.name,
+    settings: JSON.parse(c.settings) as Settings,
+    createdAt: c.createdAt,
+  });
+
   return {
     find(id: string): AccountRow | null {
+      checkVersion();
+      const hit = cache.get(id);
+      if (hit) return fromCache(hit);
       const row = get.get(id);
-      return row ? toAccount(row) : null;
+      if (!row) return null;
+      const account = toAccount(row);
+      if (!db.inTransaction) cache.set(id, { ...account, settings: JSON.stringify(account.settings) });
+      return account;
     },
     list(): AccountRow[] {
       return list.all().map(toAccount);
     },
     create(id: string, name: string, settings: Settings = defaultSettings()): AccountRow {
       const createdAt = new Date().toISOString();
+      cache.delete(id);
+      digests.clear();
       insert.run(id, name, JSON.stringify(settings), createdAt);
       return { id, name, settings, createdAt };
     },
     remove(id: string): void {
+      cache.delete(id);
+      digests.clear();
       remove.run(id);
     },
     saveSettings(id: string, settings: Settings): void {
+      cache.delete(id);
       saveSettings.run(JSON.stringify(settings), id);
     },
     hasToken(accountId: string, kind: TokenKind): boolean {
-      return getDigest.get(accountId, kind) !== undefined;
+      return storedDigest(accountId, kind) !== null;
     },
     setToken(accountId: string, kind: TokenKind, token: string): void {
+      digests.clear();
       setDigest.run(accountId, kind, tokenDigest(token), new Date().toISOString());
     },
     /** Constant-time comparison of digests, so timing reveals nothing about the stored token. */
     checkToken(accountId: string, kind: TokenKind, presented: string): boolean {
-      const stored = getDigest.get(accountId, kind);
-      if (stored === undefined) return false;
+      const stored = storedDigest(accountId, kind);
+      if (stored === null) return false;
       return timingSafeEqual(Buffer.from(tokenDigest(presented), 'hex'), Buffer.from(stored, 'hex'));
     },
   };

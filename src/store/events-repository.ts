@@ -70,6 +70,10 @@ export interface EventQuery {
   since?: string;
   /** Only events with an id above this one (for live tails). */
   afterId?: number;
+  /** Only events whose HTTP status is in [from, to): one status (429: 429-430) or a class (4xx: 400-500). */
+  status?: { from: number; to: number };
+  /** Leave out `request` events (a user's timeline: its state changes only). */
+  changesOnly?: boolean;
   order: 'newest' | 'oldest';
   offset: number;
   limit: number;
@@ -131,6 +135,10 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     AND status >= 400 AND method IN ('PATCH', 'PUT') AND path LIKE '%/Users/%' AND request LIKE '%"active"%'`).pluck();
   const byId = db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?');
   const setDuration = db.prepare('UPDATE events SET duration_ms = ? WHERE id = ?');
+  // A request event names the user and group its first state change named; a primary-key lookup
+  // that writes nothing once both are set (or when the change names neither it lacks).
+  const nameRequest = db.prepare(`UPDATE events SET user_id = coalesce(user_id, @userId), group_id = coalesce(group_id, @groupId)
+    WHERE id = @id AND ((user_id IS NULL AND @userId IS NOT NULL) OR (group_id IS NULL AND @groupId IS NOT NULL))`);
   let sincePrune = 0;
 
   /**
@@ -150,8 +158,12 @@ export function createEventsRepository(db: Db, maxEvents: number) {
       clearTimeout(timer);
       timer = null;
     }
-    // Inside someone's transaction a rollback would take the deferred events with it: wait.
-    if (!pending.length || !db.open || db.inTransaction) return;
+    if (!pending.length || !db.open) return;
+    if (db.inTransaction) {
+      // A rollback of someone's transaction would take the deferred events with it: later.
+      schedule();
+      return;
+    }
     const batch = pending;
     pending = [];
     try {
@@ -237,7 +249,15 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     if (q.type) clauses.push('type = @type');
     if (q.since) clauses.push('at >= @since');
     if (q.afterId !== undefined) clauses.push('id > @afterId');
-    return { sql: clauses.join(' AND '), params: { ...q } };
+    const { status, changesOnly, ...rest } = q;
+    const params: Record<string, unknown> = { ...rest };
+    if (status) {
+      clauses.push('status >= @statusFrom AND status < @statusTo');
+      params.statusFrom = status.from;
+      params.statusTo = status.to;
+    }
+    if (changesOnly) clauses.push("type <> 'request'");
+    return { sql: clauses.join(' AND '), params };
   }
 
   return {
@@ -259,6 +279,13 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     },
     setOutcome(id: number, status: number, durationMs: number, response: unknown): void {
       setOutcome.run(status, durationMs, json(response), id);
+    },
+    /**
+     * Fills the user and group a `request` event names, where it names none yet (called inside the
+     * write's transaction, for each state change the request caused).
+     */
+    nameRequest(id: number, userId: string | null, groupId: string | null): void {
+      nameRequest.run({ id, userId, groupId });
     },
     /** The final duration of a request whose event already holds its status and response. */
     setDurationDeferred(id: number, durationMs: number): void {

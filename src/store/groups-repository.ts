@@ -77,9 +77,16 @@ export function createGroupsRepository(db: Db) {
   const addMember = db.prepare('INSERT OR IGNORE INTO group_members (group_seq, member_id, member_type) VALUES (?, ?, ?)');
   const removeMember = db.prepare('DELETE FROM group_members WHERE group_seq = ? AND member_id = ?');
   const removeMemberEverywhere = db.prepare('DELETE FROM group_members WHERE member_id = ?');
+  // CROSS JOIN fixes the join order: the member's rows first (group_members_member), then each
+  // group by its key. Left to itself the planner walked every group of the account and probed
+  // group_members for each: 1,000 probes for a user in one group.
   const groupsOfMember = db.prepare<[string, string], { id: string; displayName: string }>(`SELECT g.id, g.display_name AS displayName
-    FROM group_members m JOIN groups g ON g.seq = m.group_seq
+    FROM group_members m CROSS JOIN groups g ON g.seq = m.group_seq
     WHERE m.member_id = ? AND g.account_id = ? ORDER BY g.seq`);
+  const groupsOfMembers = db.prepare<[string, string], { memberId: string; id: string; displayName: string }>(`SELECT m.member_id AS memberId,
+      g.id, g.display_name AS displayName
+    FROM json_each(?) j CROSS JOIN group_members m ON m.member_id = j.value CROSS JOIN groups g ON g.seq = m.group_seq
+    WHERE g.account_id = ? ORDER BY g.seq`);
   const groupCountOfMember = db.prepare<[string], number>('SELECT count(*) FROM group_members WHERE member_id = ?').pluck();
   const touchGroupsOfMember = db.prepare(`UPDATE groups SET version = version + 1, last_modified = ?
     WHERE seq IN (SELECT group_seq FROM group_members WHERE member_id = ?)`);
@@ -141,6 +148,16 @@ export function createGroupsRepository(db: Db) {
     },
     groupsOf(accountId: string, memberId: string): { id: string; displayName: string }[] {
       return groupsOfMember.all(memberId, accountId);
+    },
+    /** groupsOf for many members in one query (a page of users), by member id. */
+    groupsOfMany(accountId: string, memberIds: string[]): Map<string, { id: string; displayName: string }[]> {
+      const byMember = new Map<string, { id: string; displayName: string }[]>();
+      for (const { memberId, id, displayName } of groupsOfMembers.all(JSON.stringify(memberIds), accountId)) {
+        let list = byMember.get(memberId);
+        if (!list) byMember.set(memberId, (list = []));
+        list.push({ id, displayName });
+      }
+      return byMember;
     },
     /**
      * A group's representation shows each member's display name, so a change to a member (its name,

@@ -79,6 +79,23 @@ export type Visibility = 'scim-only' | 'all';
 
 const VISIBLE = `scim_deleted_at IS NULL AND (source = 'scim' OR sso_linked = 1 OR @visibility = 'all')`;
 
+/**
+ * VISIBLE for one visibility, its first condition word for word the WHERE of the partial index
+ * users_live (migrations/0002), which also holds source and sso_linked: counts and offsets walk
+ * that index only.
+ */
+const VISIBLE_SQL: Record<Visibility, string> = {
+  'scim-only': `scim_deleted_at IS NULL AND (source = 'scim' OR sso_linked = 1)`,
+  all: 'scim_deleted_at IS NULL',
+};
+const VISIBLE_INDEX: Record<Visibility, string> = { 'scim-only': 'users_live', all: 'users_live' };
+const perVisibility = <T>(make: (visibility: Visibility) => T): Record<Visibility, T> => ({ 'scim-only': make('scim-only'), all: make('all') });
+
+/** displayName keys written before the key existed and not ASCII (migrations/0002): always candidates. */
+const UNKNOWN_KEY = '\u0001';
+/** Remembered page boundaries and counts, at most this many of each (oldest forgotten first). */
+const LIST_CACHE_SIZE = 10_000;
+
 export interface AdminUserQuery {
   accountId: string;
   status: 'active' | 'deprovisioned' | 'all';
@@ -99,12 +116,12 @@ export function createUsersRepository(db: Db) {
     'SELECT * FROM users WHERE account_id = ? AND user_name_key = ? AND scim_deleted_at IS NULL',
   );
   const insert = db.prepare(`INSERT INTO users (id, account_id, user_name, user_name_key, external_id, display_name,
-      active, source, sso_linked, password_digest, scim_deleted_at, deprovisioned_at, deprovisioned_by,
+      display_name_key, active, source, sso_linked, password_digest, scim_deleted_at, deprovisioned_at, deprovisioned_by,
       created_at, last_modified, version, resource)
-    VALUES (@id, @accountId, @userName, @userNameKey, @externalId, @displayName, @active, @source, @ssoLinked,
+    VALUES (@id, @accountId, @userName, @userNameKey, @externalId, @displayName, @displayNameKey, @active, @source, @ssoLinked,
       @passwordDigest, @scimDeletedAt, @deprovisionedAt, @deprovisionedBy, @createdAt, @lastModified, 1, @resource)`);
   const update = db.prepare(`UPDATE users SET user_name = @userName, user_name_key = @userNameKey,
-      external_id = @externalId, display_name = @displayName, active = @active, sso_linked = @ssoLinked,
+      external_id = @externalId, display_name = @displayName, display_name_key = @displayNameKey, active = @active, sso_linked = @ssoLinked,
       password_digest = @passwordDigest, scim_deleted_at = @scimDeletedAt, deprovisioned_at = @deprovisionedAt,
       deprovisioned_by = @deprovisionedBy, last_modified = @lastModified, version = version + 1, resource = @resource
     WHERE seq = @seq`);
@@ -115,8 +132,14 @@ export function createUsersRepository(db: Db) {
   const eraseAccount = db.prepare('DELETE FROM users WHERE account_id = ?');
   const deleteEmails = db.prepare('DELETE FROM user_emails WHERE user_seq = ?');
   const insertEmail = db.prepare('INSERT INTO user_emails (user_seq, account_id, value_key) VALUES (?, ?, ?)');
-  const page = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND ${VISIBLE} ORDER BY seq LIMIT @limit OFFSET @offset`);
-  const count = db.prepare(`SELECT count(*) FROM users WHERE account_id = @accountId AND ${VISIBLE}`).pluck();
+  // Pages go by seq (creation order): a page is the next `limit` visible rows after a known seq.
+  const pageAfter = perVisibility((v) =>
+    db.prepare<[string, number, number], RawUserRow>(`SELECT * FROM users WHERE account_id = ? AND ${VISIBLE_SQL[v]} AND seq > ? ORDER BY seq LIMIT ?`));
+  // The seq of the n-th visible user (0-based), for a startIndex not reached by paging: index only.
+  const seqAt = perVisibility((v) =>
+    db.prepare<[string, number], number>(`SELECT seq FROM users INDEXED BY ${VISIBLE_INDEX[v]} WHERE account_id = ? AND ${VISIBLE_SQL[v]} ORDER BY seq LIMIT 1 OFFSET ?`).pluck());
+  const countVisible = perVisibility((v) =>
+    db.prepare<[string], number>(`SELECT count(*) FROM users INDEXED BY ${VISIBLE_INDEX[v]} WHERE account_id = ? AND ${VISIBLE_SQL[v]}`).pluck());
   const all = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND ${VISIBLE} ORDER BY seq`);
   const byColumn = {
     id: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND id = @value AND ${VISIBLE}`),
@@ -124,7 +147,40 @@ export function createUsersRepository(db: Db) {
     externalId: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND external_id = @value AND ${VISIBLE} ORDER BY seq`),
     'emails.value': db.prepare(`SELECT u.* FROM users u WHERE u.seq IN (SELECT user_seq FROM user_emails
         WHERE account_id = @accountId AND value_key = @key) AND ${VISIBLE} ORDER BY u.seq`),
+    // Left to itself the planner walked users_live to skip the sort: INDEXED BY keeps the lookup.
+    displayName: db.prepare(`SELECT * FROM users INDEXED BY users_display_name WHERE account_id = @accountId AND display_name_key IN (@key, '${UNKNOWN_KEY}')
+        AND ${VISIBLE} ORDER BY seq`),
   } as const;
+
+  /**
+   * IdPs page sequentially (startIndex 1, 101, 201, ...): where each page ended is remembered, so
+   * the next one starts from that seq instead of counting from the start, and the total is
+   * remembered too. Any write to users through this repository forgets both (a deletion or a
+   * visibility change shifts positions); so does a commit by another connection (a `zi-scim`
+   * command on the same file), which SQLite's data_version tells. Nothing is remembered inside a
+   * transaction, whose reads a rollback may undo. A startIndex not remembered costs one index-only
+   * walk to its position (migrations/0002).
+   */
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let listVersion = -1;
+  const pageEnds = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const forgetLists = () => {
+    pageEnds.clear();
+    counts.clear();
+  };
+  const checkLists = () => {
+    const version = dataVersion.get()!;
+    if (version !== listVersion) {
+      forgetLists();
+      listVersion = version;
+    }
+  };
+  const remember = (map: Map<string, number>, key: string, value: number) => {
+    if (db.inTransaction) return;
+    if (map.size >= LIST_CACHE_SIZE) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  };
 
   const activeAdmins = db.prepare(`SELECT * FROM users WHERE account_id = ? AND active = 1 AND scim_deleted_at IS NULL
     AND deprovisioned_by IS NULL AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'`);
@@ -138,6 +194,7 @@ export function createUsersRepository(db: Db) {
   const toParams = (row: NewUser | UserRow) => ({
     ...row,
     userNameKey: caseKey(row.userName),
+    displayNameKey: row.displayName === null ? null : caseKey(row.displayName),
     active: row.active ? 1 : 0,
     ssoLinked: row.ssoLinked ? 1 : 0,
     deprovisionedBy: row.deprovisionedBy ? JSON.stringify(row.deprovisionedBy) : null,
@@ -163,12 +220,14 @@ export function createUsersRepository(db: Db) {
       return raw ? fromRaw(raw) : null;
     },
     insert(row: NewUser, emails: string[]): UserRow {
+      forgetLists();
       const { lastInsertRowid } = insert.run(toParams(row));
       const seq = Number(lastInsertRowid);
       writeEmails(seq, row.accountId, emails);
       return { ...row, seq, version: 1 };
     },
     update(row: UserRow, emails?: string[]): UserRow {
+      forgetLists();
       update.run(toParams(row));
       if (emails) writeEmails(row.seq, row.accountId, emails);
       return { ...row, version: row.version + 1 };
@@ -208,16 +267,37 @@ export function createUsersRepository(db: Db) {
       bumpMembersOf.run(at, groupSeq);
     },
     erase(row: UserRow): void {
+      forgetLists();
       erase.run(row.seq);
     },
     eraseAccount(accountId: string): void {
+      forgetLists();
       eraseAccount.run(accountId);
     },
+    /** Users deleted behind this repository's back (an account's removal cascades to them). */
+    forgetLists,
+    /** The visible users from the offset-th (0-based), in creation order. */
     page(accountId: string, visibility: Visibility, offset: number, limit: number): UserRow[] {
-      return (page.all({ accountId, visibility, offset, limit }) as RawUserRow[]).map(fromRaw);
+      checkLists();
+      const key = `${accountId}\u0000${visibility}\u0000`;
+      let after = offset === 0 ? Number.MIN_SAFE_INTEGER : pageEnds.get(key + offset);
+      if (after === undefined) {
+        after = seqAt[visibility].get(accountId, offset - 1);
+        if (after === undefined) return [];
+        remember(pageEnds, key + offset, after); // the same startIndex again (a retry, a re-read)
+      }
+      const rows = pageAfter[visibility].all(accountId, after, limit);
+      if (rows.length) remember(pageEnds, key + (offset + rows.length), rows[rows.length - 1]!.seq);
+      return rows.map(fromRaw);
     },
     count(accountId: string, visibility: Visibility): number {
-      return count.get({ accountId, visibility }) as number;
+      checkLists();
+      const key = `${accountId}\u0000${visibility}`;
+      const known = counts.get(key);
+      if (known !== undefined) return known;
+      const total = countVisible[visibility].get(accountId)!;
+      remember(counts, key, total);
+      return total;
     },
     /** Candidates for a filter: narrowed by an indexed equality when the filter has one. */
     candidates(accountId: string, visibility: Visibility, hint: { attribute: string; value: string } | null): UserRow[] {

@@ -27,6 +27,8 @@ export function createFaultInjector(random: () => number = Math.random, now: () 
   const windows = new Map<string, { start: number; count: number; rule: string }>();
   return {
     plan(accountId: string, faults: Faults, method: string, scimPath: string): FaultPlan {
+      // Turned off: the next rate limit starts with a fresh window, even with the same rule.
+      if (!faults.rateLimit) windows.delete(accountId);
       if (!applies(faults, method, scimPath)) return { latencyMs: 0, fault: null };
       if (faults.rateLimit) {
         const { requests, windowSeconds } = faults.rateLimit;

@@ -149,4 +149,9 @@ describe('accounts admin API', () => {
     await t.http.get('/accounts/temp/scim/v2/Users').set('Authorization', `Bearer ${SCIM_TOKEN}`).expect(401);
     await t.http.get('/accounts/default/scim/v2/Users').set('Authorization', `Bearer ${SCIM_TOKEN}`).expect(404);
   });
+
+  it("points every account's ServiceProviderConfig at the one /docs page", async () => {
+    const config = await scim(tenants.acme, tenants.acme.token, 'get', '/ServiceProviderConfig').expect(200);
+    expect(new URL(config.body.documentationUri).pathname).toBe('/docs');
+  });
 });

@@ -260,10 +260,11 @@ describe.skipIf(!available)('admin view in a browser', () => {
     expect(await page.locator('ol.events > li').first().textContent()).toContain('POST /scim/v2/Users');
     expect(await page.locator('#journal-live').getAttribute('role')).toBe('status');
 
-    // Filter by user (a userName is enough).
+    // Filter by user (a userName is enough): its changes and the requests that made them.
     await go(`#/journal?user=live.tail@example.com`);
     expect(await page.locator('ol.events').textContent()).toContain('user.provisioned');
-    expect(await page.locator('ol.events .ev-type').allTextContents()).toEqual(['user.provisioned']);
+    expect(await page.locator('ol.events .ev-type').allTextContents()).toEqual(['user.provisioned', 'request']);
+    expect(await page.locator('ol.events > li').last().textContent()).toContain('POST /scim/v2/Users');
     expect(created.body.id).toBeTruthy();
   });
 

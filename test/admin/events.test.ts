@@ -69,7 +69,12 @@ describe('GET /admin/api/events', () => {
     const res = await list(`userId=${bobId}`);
     expect(res.items.length).toBeGreaterThan(0);
     expect(res.items.every((e) => e.userId === bobId)).toBe(true);
-    expect(res.items.map((e) => e.type).reverse()).toEqual(['user.provisioned', 'member.added', 'user.updated', 'user.deprovisioned']);
+    const changes = res.items.filter((e) => e.type !== 'request');
+    expect(changes.map((e) => e.type).reverse()).toEqual(['user.provisioned', 'member.added', 'user.updated', 'user.deprovisioned']);
+    // The requests behind those changes name bob too (each names the user of its first change).
+    const requests = res.items.filter((e) => e.type === 'request');
+    expect(requests.map((e) => `${e.method} ${e.path!.split('/')[3]}`).reverse()).toEqual(['POST Users', 'PATCH Groups', 'PATCH Users']);
+    for (const change of changes) expect(requests.map((r) => r.id)).toContain(change.requestEventId);
     expect(res.total).toBe(res.items.length);
   });
 
@@ -77,7 +82,8 @@ describe('GET /admin/api/events', () => {
     const { groupId } = await history();
     const res = await list(`groupId=${groupId}`);
     expect(res.items.every((e) => e.groupId === groupId)).toBe(true);
-    expect(res.items.map((e) => e.type).reverse()).toEqual(['group.created', 'member.added', 'member.added']);
+    expect(res.items.filter((e) => e.type !== 'request').map((e) => e.type).reverse()).toEqual(['group.created', 'member.added', 'member.added']);
+    expect(res.items.filter((e) => e.type === 'request').map((e) => e.method).reverse()).toEqual(['POST', 'PATCH']);
   });
 
   it('filters by idp', async () => {
@@ -203,7 +209,7 @@ describe('NDJSON export beside live traffic', () => {
     expect(ids.slice(0, before.items.length)).toEqual(before.items.map((e) => e.id));
     expect(isSortedDescending(ids)).toBe(true);
     // The writes made meanwhile were journaled.
-    expect((await list(`userId=${created.body.id}`)).items.map((e) => e.type)).toEqual(['user.provisioned']);
+    expect((await list(`userId=${created.body.id}`)).items.map((e) => e.type)).toEqual(['user.provisioned', 'request']);
   });
 });
 

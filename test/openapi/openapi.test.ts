@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { createTestApp, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
+import { rawRequest } from '../helpers/scim-http.js';
 import { OpenApiValidator, toOpenApiPath, watchResponses, type ResponseMismatch } from '../helpers/openapi-validator.js';
 import { OPENAPI_PATH } from '../../src/routes/docs.js';
 import { userSchema } from '../../src/scim/schema/user-schema.js';
@@ -33,8 +35,12 @@ const document = parse(readFileSync(OPENAPI_PATH, 'utf8')) as Json;
 const validator = new OpenApiValidator();
 
 let t: TestApp;
+/** The routes of the real app (the validator's own tests below build more Fastify instances). */
+let appRoutes: { method: string; url: string }[] = [];
 beforeAll(async () => {
+  registered.length = 0;
   t = await createTestApp();
+  appRoutes = [...registered];
 });
 afterAll(() => t.close());
 
@@ -74,9 +80,9 @@ describe('openapi/openapi.yaml', () => {
   });
 
   it('describes every route the app registers, and nothing the app does not have', () => {
-    expect(registered.length).toBeGreaterThan(30);
+    expect(appRoutes.length).toBeGreaterThan(30);
     const key = (method: string, path: string) => `${method.toUpperCase()} ${path.toLowerCase().replace(/\{[^}]*\}/g, '{}')}`;
-    const routes = new Set(registered.map((r) => key(r.method, toOpenApiPath(r.url))));
+    const routes = new Set(appRoutes.map((r) => key(r.method, toOpenApiPath(r.url))));
     // HEAD routes that Fastify adds for each GET (exposeHeadRoutes) are implied by the GET.
     const own = [...routes].filter((r) => !(r.startsWith('HEAD ') && routes.has(r.replace(/^HEAD /, 'GET '))));
     const documented = new Set(validator.operations().map((op) => key(op.split(' ')[0]!, op.split(' ')[1]!)));
@@ -154,6 +160,17 @@ describe('the response validator', () => {
     ]);
   });
 
+  it('checks each line of a streamed NDJSON body, and passes the stream on unchanged', async () => {
+    const lines = ['{"id":1,"at":"2025-01-01T00:00:00.000Z","type":"request","idp":"okta"}\n', '{"id":"two"}\n'];
+    const { app, mismatches } = await build((a) =>
+      a.get('/admin/api/events', async (_request, reply) => reply.type('application/x-ndjson').send(Readable.from(lines))),
+    );
+    const res = await app.inject('/admin/api/events');
+    await app.close();
+    expect(res.body).toBe(lines.join(''));
+    expect(mismatches.map((m) => m.problem)).toEqual([expect.stringMatching(/^line 2 does not match the schema/)]);
+  });
+
   it('checks required headers and SCIM error status strings', async () => {
     const { app, mismatches } = await build((a) => {
       a.get('/scim/v2/Users/:id', async (_request, reply) =>
@@ -168,6 +185,30 @@ describe('the response validator', () => {
     expect(problems).toMatch(/\/status must be equal to constant/);
     expect(problems).toMatch(/missing required header Location/);
     expect(problems).toMatch(/missing required header ETag/);
+  });
+});
+
+describe('requests that match no route', () => {
+  // Checked here from the client's side: a URL Fastify cannot parse is answered by its
+  // frameworkErrors handler, which runs no hooks, so createTestApp's validator never sees it.
+  it('are answered in the shape their prefix documents', async () => {
+    const scim = { Authorization: `Bearer ${SCIM_TOKEN}` };
+    const cases: [string, number, Record<string, string>][] = [
+      ['/scim/v2/Nowhere', 404, scim],
+      ['/scim/v2/Nowhere', 401, {}],
+      ['/scim/v2/Users/%zz', 400, scim],
+      ['/accounts/nobody/scim/v2/Users', 401, scim],
+      ['/accounts/default/scim/v2/Users', 404, scim],
+      ['/accounts/nobody/scim/v2/Users/%zz', 400, scim],
+      ['/admin/api/nowhere', 401, {}],
+      ['/nowhere', 404, {}],
+      ['/nowhere/%zz', 400, {}],
+    ];
+    for (const [path, status, headers] of cases) {
+      const res = await rawRequest(t, 'GET', path, undefined, headers);
+      expect(res.status, path).toBe(status);
+      expect(validator.check({ method: 'GET', url: path, route: undefined, status: res.status, headers: res.headers, body: res.text }), path).toEqual([]);
+    }
   });
 });
 

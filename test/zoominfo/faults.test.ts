@@ -63,6 +63,15 @@ describe('fault injection (PRODUCT.md §7)', () => {
     expect(injector.plan('a', faults, 'GET', '/Users').fault).toBeNull();
   });
 
+  it('a rate limit turned off and on again with the same rule starts a fresh window', () => {
+    const injector = createFaultInjector(() => 1, () => 0);
+    const faults = { ...noFaults(), rateLimit: { requests: 1, windowSeconds: 600 } };
+    expect(injector.plan('a', faults, 'GET', '/Users').fault).toBeNull();
+    expect(injector.plan('a', faults, 'GET', '/Users').fault?.status).toBe(429);
+    expect(injector.plan('a', noFaults(), 'GET', '/Users').fault).toBeNull();
+    expect(injector.plan('a', faults, 'GET', '/Users').fault).toBeNull();
+  });
+
   it('a replayed Okta sequence under a 429 fault shows in the journal which requests were refused', async () => {
     const fixture = JSON.parse(readFileSync(new URL('../fixtures/idp/okta-07-deactivate-user-patch.json', import.meta.url), 'utf8')) as Fixture;
     // Setup (1 POST) passes; the deactivating PATCH is the one refused.

@@ -1,5 +1,5 @@
 // The admin view: sign-in, a hash router over the views, sign-out. No framework, no build step.
-import { ApiError, resumeSession, signIn, signOut, whenSignedOut } from './lib/api.js';
+import { ApiError, api, resumeSession, signIn, signOut, whenSignedOut } from './lib/api.js';
 import { h } from './lib/dom.js';
 import { usersView } from './views/users.js';
 import { userView } from './views/user.js';
@@ -7,6 +7,8 @@ import { groupsView, groupView } from './views/groups.js';
 import { journalView, journalEventView } from './views/journal.js';
 import { settingsView } from './views/settings.js';
 import { readinessView } from './views/readiness.js';
+import { accountsView } from './views/accounts.js';
+import { DEFAULT_ACCOUNT, accountLabel, accountUrl, currentAccountInfo, onAccountsChanged, selectedAccount, setKnownAccounts, switchAccount } from './lib/account.js';
 
 const routes = [
   [/^\/users\/([^/]+)$/, userView],
@@ -17,6 +19,7 @@ const routes = [
   [/^\/journal$/, journalView],
   [/^\/settings$/, settingsView],
   [/^\/readiness$/, readinessView],
+  [/^\/accounts$/, accountsView],
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +31,9 @@ function showSignIn(message = '') {
   stopView();
   $('view').replaceChildren();
   $('nav').hidden = true;
+  $('account-switcher').hidden = true;
+  $('account-banner').hidden = true;
+  $('account-notice').textContent = '';
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message;
@@ -35,13 +41,49 @@ function showSignIn(message = '') {
   $('admin-token').focus();
 }
 
+/** The header's account switcher and, for an account other than the default, a banner naming it. */
+function showAccounts(accounts) {
+  const selected = selectedAccount();
+  $('account-select').replaceChildren(
+    ...accounts.map((a) => h('option', { value: a.id, selected: a.id === selected }, accountLabel(a))),
+  );
+  const info = currentAccountInfo();
+  const banner = $('account-banner');
+  banner.hidden = selected === DEFAULT_ACCOUNT || !info;
+  if (info && selected !== DEFAULT_ACCOUNT) {
+    banner.replaceChildren('Account ', h('strong', {}, accountLabel(info)), ' · SCIM at ', h('code', {}, info.scimBaseUrl));
+  }
+}
+onAccountsChanged(showAccounts);
+
+/**
+ * Reads the accounts for the switcher. A page opened for an account that no longer exists falls
+ * back to the default one (every call naming it would be 404), and says so.
+ */
+async function loadAccounts() {
+  const { items } = await api('/accounts?pageSize=500');
+  const selected = selectedAccount();
+  if (!items.some((a) => a.id === selected)) {
+    history.replaceState(null, '', accountUrl(DEFAULT_ACCOUNT));
+    $('account-notice').textContent = `There is no account "${selected}" (any more): this is the default account.`;
+  }
+  setKnownAccounts(items);
+}
+
 /** After a sign-in focus moves to the first heading; on a reload it stays where the browser puts it. */
-function showApp(focus) {
+async function showApp(focus) {
   signedIn = true;
   $('sign-in').hidden = true;
   $('nav').hidden = false;
+  $('account-switcher').hidden = false;
   $('sign-out').hidden = false;
-  if (!location.hash.startsWith('#/')) history.replaceState(null, '', '#/users');
+  if (!location.hash.startsWith('#/')) history.replaceState(null, '', accountUrl(selectedAccount(), '#/users'));
+  try {
+    await loadAccounts();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    $('account-notice').textContent = `The accounts could not be read: ${error.message}`;
+  }
   render(focus);
 }
 
@@ -83,7 +125,8 @@ async function render(focus) {
   view.removeAttribute('aria-busy');
   view.dataset.rendered = hash; // which route is on screen (tests wait for it)
   const title = root.querySelector('h1');
-  document.title = `${title?.textContent ?? 'Admin'} · ZoomInfo SCIM sandbox admin`;
+  const account = selectedAccount() === DEFAULT_ACCOUNT ? '' : ` · ${selectedAccount()}`;
+  document.title = `${title?.textContent ?? 'Admin'}${account} · ZoomInfo SCIM sandbox admin`;
   if (focus) title?.focus({ preventScroll: false });
 }
 
@@ -118,9 +161,18 @@ $('sign-in-form').addEventListener('submit', async (event) => {
   }
 });
 
+$('account-switcher').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = $('account-select').value;
+  // The same section in the other account (its list: a user or event id means nothing there).
+  const section = location.hash.split(/[/?]/)[1];
+  const sections = [...document.querySelectorAll('#nav a')].map((a) => a.dataset.section);
+  if (id && id !== selectedAccount()) switchAccount(id, sections.includes(section) ? `#/${section}` : '#/users');
+});
+
 $('sign-out').addEventListener('click', async () => {
   await signOut().catch(() => {});
-  history.replaceState(null, '', location.pathname);
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
   showSignIn('You are signed out.');
 });
 

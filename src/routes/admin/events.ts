@@ -6,6 +6,7 @@ import type { EventQuery } from '../../store/events-repository.js';
 import { pagingSchema, offsetOf } from './paging.js';
 import { presentEvent } from './present.js';
 import { accountOf } from './context.js';
+import { notFoundError } from './errors.js';
 
 const filters = z.object({
   userId: z.string().max(100).optional(),
@@ -18,7 +19,15 @@ const filters = z.object({
     .transform((s) => new Date(s).toISOString())
     .optional(),
   afterId: z.coerce.number().int().min(0).optional(),
+  // One status (429) or a class (2xx, 4xx, 5xx): the range [from, to) the SQL compares with.
+  status: z
+    .string()
+    .regex(/^(?:[1-5]\d\d|[1-5]xx)$/i, 'an HTTP status such as 429, or a class such as 2xx, 4xx or 5xx')
+    .transform((s) => (/xx$/i.test(s) ? { from: Number(s[0]) * 100, to: Number(s[0]) * 100 + 100 } : { from: Number(s), to: Number(s) + 1 }))
+    .optional(),
 });
+
+const eventId = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 const EXPORT_PAGE = 1000;
 
@@ -53,6 +62,13 @@ const adminEventsRoutes: FastifyPluginAsync = async (app) => {
     }
     const items = app.store.events.list({ ...q, order: 'newest', offset: offsetOf({ page, pageSize }), limit: pageSize });
     return { items: items.map(presentEvent), total: app.store.events.count(q), page, pageSize };
+  });
+
+  app.get('/events/:id', async (request) => {
+    const { id } = eventId.parse(request.params);
+    const event = app.store.events.byId(accountOf(request), id);
+    if (!event) throw notFoundError(`event ${id}`);
+    return presentEvent(event);
   });
 };
 

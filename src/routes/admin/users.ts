@@ -53,7 +53,8 @@ const adminUsersRoutes: FastifyPluginAsync = async (app) => {
     if (!row) throw notFoundError(`user ${request.params.id}`);
     // The newest TIMELINE_LIMIT events, shown oldest first. Reading the oldest ones instead cut a
     // long-lived user's timeline before its latest events: the deprovisioning went missing.
-    const timeline = app.store.events.list({ accountId, userId: row.id, order: 'newest', offset: 0, limit: TIMELINE_LIMIT }).reverse();
+    // State changes only: the requests that name this user are listed apart, as `requests`.
+    const timeline = app.store.events.list({ accountId, userId: row.id, changesOnly: true, order: 'newest', offset: 0, limit: TIMELINE_LIMIT }).reverse();
     // The raw requests behind the timeline, so the view can show exactly what the IdP sent.
     const requestIds = [...new Set(timeline.map((e) => e.requestEventId).filter((id): id is number => id !== null))];
     const requests = requestIds.map((id) => app.store.events.byId(accountId, id)).filter((e) => e !== null).map(presentEvent);

@@ -42,7 +42,7 @@ export function scimErrorHandler(this: unknown, error: unknown, request: Fastify
  */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 400;
-  if (!/^\/scim(?:[/?#]|$)/i.test(request.url)) {
+  if (!/^(?:\/accounts\/[^/?#]+)?\/scim(?:[/?#]|$)/i.test(request.url)) {
     return reply.code(status).send({ error: 'Bad Request', code: error.code, message: error.message, statusCode: status });
   }
   const scimError = error.code === 'FST_ERR_BAD_URL' ? badRequest('the URL has a malformed percent-encoding') : toScimError(error);

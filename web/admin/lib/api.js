@@ -1,5 +1,6 @@
 // The admin API (/admin/api) through the session cookie. State-changing requests carry the session's
 // CSRF token, which the server hands out at sign-in (and again on GET /admin/session after a reload).
+import { selectedAccount } from './account.js';
 
 let csrfToken = null;
 let onSignedOut = () => {};
@@ -39,10 +40,22 @@ async function call(path, { method = 'GET', body, signal } = {}) {
   return data;
 }
 
-/** GET/POST/PATCH on /admin/api/...; a 401 means the session ended, so the sign-in form comes back. */
+/**
+ * The path with `account=<selected account>` added. Not on /accounts: those routes are about every
+ * account, and an account deleted meanwhile (404 for every call naming it) must not hide the list.
+ */
+function withAccount(path) {
+  if (/^\/accounts(?:[/?]|$)/.test(path)) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams({ account: selectedAccount() })}`;
+}
+
+/**
+ * GET/POST/PATCH/DELETE on /admin/api/..., for the selected account; a 401 means the session ended,
+ * so the sign-in form comes back.
+ */
 export async function api(path, options = {}) {
   try {
-    return await call(`/admin/api${path}`, options);
+    return await call(`/admin/api${withAccount(path)}`, options);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       csrfToken = null;

@@ -1,15 +1,21 @@
 // The journal: newest first, filters, auto-refresh (announced politely), bodies on demand.
-import { api, qs } from '../lib/api.js';
+import { ApiError, api, qs } from '../lib/api.js';
 import { add, IDPS, badge, h, heading, json, pager, posInt, route, when } from '../lib/dom.js';
 
 export const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
 const TYPES = ['request', 'user.provisioned', 'user.updated', 'user.deprovisioned', 'user.reactivated', 'user.deleted', 'group.created',
   'group.updated', 'group.deleted', 'member.added', 'member.removed', 'settings.changed', 'guard.refused', 'guard.forced', 'token.rotated', 'fault.injected'];
-const STATUSES = { '': 'any', ok: 'success (below 400)', '4xx': 'refused (4xx)', '5xx': 'failed (5xx)' };
-
-const matchesStatus = (e, status) =>
-  !status || (e.status != null && (status === 'ok' ? e.status < 400 : status === '4xx' ? e.status >= 400 && e.status < 500 : e.status >= 500));
+// Filtered by the server (GET /admin/api/events?status=): a class or one status.
+// (Pairs, not an object: "429" as a key would be listed before "any".)
+const STATUSES = [['', 'any'], ['2xx', 'success (2xx)'], ['4xx', 'refused (4xx)'], ['429', 'rate-limited (429)'], ['5xx', 'failed (5xx)'], ['503', 'unavailable (503)']];
+/** Shortcuts to what a rehearsal looks for first. */
+const QUICK = [
+  ['Injected faults', { type: 'fault.injected' }],
+  ['Rate-limited requests', { type: 'request', status: '429' }],
+  ['Refused requests', { type: 'request', status: '4xx' }],
+  ['Failed requests', { type: 'request', status: '5xx' }],
+];
 
 /** A userName (or part of one) or an id, to {id} or {error}. */
 async function resolveUser(text, signal) {
@@ -23,16 +29,17 @@ async function resolveUser(text, signal) {
 }
 
 export async function journalView(root, { params, signal }) {
-  const f = { idp: params.get('idp') ?? '', type: params.get('type') ?? '', user: params.get('user') ?? '', group: params.get('group') ?? '', status: params.get('status') ?? '' };
+  const status = params.get('status') ?? '';
+  const f = { idp: params.get('idp') ?? '', type: params.get('type') ?? '', user: params.get('user') ?? '', group: params.get('group') ?? '', status: STATUSES.some(([v]) => v === status) ? status : '' };
   const page = posInt(params.get('page'), 1);
   const who = f.user ? await resolveUser(f.user, signal) : { id: '' };
   const userId = who.error ? null : who.id;
-  const query = { idp: f.idp, type: f.type, userId, groupId: f.group };
+  const query = { idp: f.idp, type: f.type, userId, groupId: f.group, status: f.status };
   const list = userId === null ? { items: [], total: 0, page, pageSize: PAGE_SIZE } : await api(`/events?${qs({ ...query, page, pageSize: PAGE_SIZE })}`, { signal });
 
   const select = (id, label, options, value) =>
     h('div', { class: 'field field-narrow' }, h('label', { for: id }, label),
-      h('select', { id, name: id.replace('journal-', '') }, Object.entries(options).map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
+      h('select', { id, name: id.replace('journal-', '') }, (Array.isArray(options) ? options : Object.entries(options)).map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
   const form = h('form', { class: 'toolbar', 'aria-label': 'Journal filters' },
     select('journal-idp', 'IdP', { '': 'any', ...IDPS }, f.idp),
     select('journal-type', 'Type', Object.fromEntries([['', 'any'], ...TYPES.map((t) => [t, t])]), f.type),
@@ -52,19 +59,24 @@ export async function journalView(root, { params, signal }) {
   const live = h('p', { role: 'status', class: 'live', id: 'journal-live' });
   const checked = h('span', { class: 'hint', id: 'journal-checked' });
   const items = h('ol', { class: 'events', 'aria-label': 'Journal events, newest first' });
-  const shown = list.items.filter((e) => matchesStatus(e, f.status));
-  items.append(...shown.map((e) => eventItem(e)));
+  items.append(...list.items.map((e) => eventItem(e)));
+  const quick = h('nav', { class: 'quick-filters', 'aria-label': 'Quick filters' },
+    h('span', { class: 'hint' }, 'Show:'),
+    QUICK.map(([label, q]) => {
+      const current = Object.entries({ idp: '', user: '', group: '', status: '', type: '', ...q }).every(([k, v]) => f[k] === v);
+      return h('a', { href: route('/journal', q), class: 'chip', 'aria-current': current ? 'true' : null }, label);
+    }));
 
   add(root,
     heading('Journal'),
+    quick,
     form,
     h('div', { class: 'live-bar' },
       h('span', { class: 'check' }, auto, h('label', { for: 'journal-auto' }, `Auto-refresh every ${REFRESH_MS / 1000} s`), page !== 1 ? h('span', { class: 'hint' }, ' (on the first page)') : null),
       checked),
     live,
     who.error ? h('p', { class: 'error', role: 'alert' }, who.error) : null,
-    f.status ? h('p', { class: 'hint' }, `The status filter applies to the events of this page (${shown.length} of ${list.items.length}).`) : null,
-    shown.length || userId === null ? null : h('p', { class: 'empty', id: 'journal-empty' }, 'No events match.'),
+    list.items.length || userId === null ? null : h('p', { class: 'empty', id: 'journal-empty' }, 'No events match.'),
     items,
     list.total > list.pageSize || page > 1 ? pager(list, (p) => route('/journal', { ...f, page: p }), 'events') : null,
   );
@@ -80,11 +92,10 @@ export async function journalView(root, { params, signal }) {
       checked.textContent = `checked ${new Date().toLocaleTimeString()}`;
       if (fresh.items.length) {
         newest = fresh.items[0].id;
-        const add = fresh.items.filter((e) => matchesStatus(e, f.status));
-        items.prepend(...add.map((e) => eventItem(e, false, true)));
+        items.prepend(...fresh.items.map((e) => eventItem(e, false, true)));
         while (items.children.length > 500) items.lastElementChild.remove();
-        if (add.length) root.querySelector('#journal-empty')?.remove();
-        if (add.length) live.textContent = `${add.length} new event${add.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
+        root.querySelector('#journal-empty')?.remove();
+        live.textContent = `${fresh.items.length} new event${fresh.items.length === 1 ? '' : 's'} at ${new Date().toLocaleTimeString()}`;
       }
     } catch {
       // A failed poll is retried on the next tick; a 401 has already shown the sign-in form.
@@ -96,13 +107,14 @@ export async function journalView(root, { params, signal }) {
   return () => clearInterval(timer);
 }
 
-/** One event by id: the journal API has no single-event route, so this pages to it (two requests). */
+/** One event by id (GET /admin/api/events/{id}); null when it is no longer in this account's journal. */
 async function fetchEvent(id, signal) {
-  const after = { afterId: id - 1, pageSize: 1 };
-  const probe = await api(`/events?${qs(after)}`, { signal });
-  if (probe.total === 0) return null;
-  const last = await api(`/events?${qs({ ...after, page: probe.total })}`, { signal });
-  return last.items[0]?.id === id ? last.items[0] : null;
+  try {
+    return await api(`/events/${encodeURIComponent(id)}`, { signal });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 export async function journalEventView(root, { match: [id], signal }) {
