@@ -9,8 +9,8 @@ import { groupResourceType as rt } from '../scim/schema/resource-types.js';
 import { checkResource, type JsonObject } from '../scim/validate-resource.js';
 import { applyPatch, type MemberChange, type MemberValue, type PatchOperation } from '../scim/patch/apply-patch.js';
 import { compileFilter } from '../scim/filter/evaluate-filter.js';
-import { represent } from '../scim/representation.js';
-import { isRequested, type Projection } from '../scim/projection.js';
+import { represent, representJson } from '../scim/representation.js';
+import { isRequested, onlyExcludes, type Projection } from '../scim/projection.js';
 import { checkIfMatch } from '../scim/etag.js';
 import type { ListParams } from '../scim/list-params.js';
 import { invalidValue, notFound, tooMany, uniqueness } from '../scim/errors.js';
@@ -68,6 +68,20 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     }
     const stored = JSON.parse(row.resource) as JsonObject;
     return represent(rt, stored, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+  }
+
+  /**
+   * toScim as JSON text, without parsing the stored document (representJson) and with the members
+   * serialised by SQLite; null when the projection needs the object path.
+   */
+  function toScimJson(ctx: RequestContext, row: GroupRow, projection: Projection = {}): string | null {
+    if (!onlyExcludes(rt, projection, ['members'])) return null;
+    const derived: [string, string][] = [];
+    if (isRequested(rt, projection, 'members')) {
+      const members = store.groups.membersJson(row.seq, ctx.baseUrl);
+      if (members !== '[]') derived.push(['members', members]);
+    }
+    return representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
   }
 
   function assertNameFree(accountId: string, displayName: string, selfId?: string): void {
@@ -179,6 +193,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
 
   return {
     toScim,
+    toScimJson,
 
     get(ctx: RequestContext, id: string): GroupRow {
       return findRow(ctx, id);
@@ -190,6 +205,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
         count: () => store.groups.count(ctx.accountId),
         candidates: (hint) => store.groups.candidates(ctx.accountId, hint),
         represent: (row, projection) => toScim(ctx, row, projection),
+        representJson: (row, projection) => toScimJson(ctx, row, projection),
       }, limits);
     },
 

@@ -12,6 +12,11 @@ export interface ListResult<T> {
   startIndex: number;
   itemsPerPage: number;
   resources: JsonObject[];
+  /**
+   * When set, the page's resources as JSON text (built without parsing the stored documents) and
+   * `resources` is empty: the ListResponse is then assembled from these strings.
+   */
+  json?: string[];
   /** The rows behind the page, for callers that need more than the representation. */
   rows: T[];
 }
@@ -22,6 +27,8 @@ export interface ListSource<T> {
   candidates(hint: { attribute: string; value: string } | null): T[];
   /** The full representation, or only what the projection needs when no filter or sort runs. */
   represent(row: T, projection: Projection): JsonObject;
+  /** The projected representation as JSON text, or null when only `represent` can make it. */
+  representJson?(row: T, projection: Projection): string | null;
 }
 
 /**
@@ -35,6 +42,15 @@ export function listResources<T>(rt: ResourceTypeDef, params: ListParams, source
   if (!params.filter && !params.sortBy) {
     const totalResults = source.count();
     const rows = params.count > 0 ? source.page(offset, params.count) : [];
+    if (source.representJson) {
+      const json: string[] = [];
+      for (const row of rows) {
+        const text = source.representJson(row, params);
+        if (text === null) break;
+        json.push(text);
+      }
+      if (json.length === rows.length) return { totalResults, startIndex: params.startIndex, itemsPerPage: rows.length, resources: [], json, rows };
+    }
     const resources = rows.map((row) => project(rt, source.represent(row, params), params));
     return { totalResults, startIndex: params.startIndex, itemsPerPage: resources.length, resources, rows };
   }

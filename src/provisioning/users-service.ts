@@ -9,8 +9,8 @@ import { userResourceType as rt } from '../scim/schema/resource-types.js';
 import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';
 import { checkResource, isObject, type JsonObject } from '../scim/validate-resource.js';
 import { applyPatch, type PatchOperation } from '../scim/patch/apply-patch.js';
-import { represent } from '../scim/representation.js';
-import { isRequested, type Projection } from '../scim/projection.js';
+import { represent, representJson } from '../scim/representation.js';
+import { isRequested, onlyExcludes, type Projection } from '../scim/projection.js';
 import { checkIfMatch } from '../scim/etag.js';
 import { notFound, uniqueness, invalidValue } from '../scim/errors.js';
 import { listResources, type ListResult } from './list.js';
@@ -61,6 +61,25 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     return represent(rt, stored, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
   }
 
+  /** The groups of a row read by get(), already as JSON (read with the user, in one statement). */
+  const groupsJsonOf = new WeakMap<UserRow, string>();
+
+  /** toScim as JSON text, without parsing the stored document (representJson); null when the projection needs the object path. */
+  function toScimJson(ctx: RequestContext, row: UserRow, projection: Projection = {}, groupsOf?: Map<string, { id: string; displayName: string }[]>): string | null {
+    if (!onlyExcludes(rt, projection, ['groups'])) return null;
+    const derived: [string, string][] = [];
+    const known = groupsJsonOf.get(row);
+    if (known !== undefined) {
+      if (known !== '[]' && isRequested(rt, projection, 'groups')) derived.push(['groups', known]);
+    } else if (isRequested(rt, projection, 'groups')) {
+      const groups = groupsOf ? (groupsOf.get(row.id) ?? []) : store.groups.groupsOf(ctx.accountId, row.id);
+      if (groups.length) {
+        derived.push(['groups', JSON.stringify(groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' })))]);
+      }
+    }
+    return representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+  }
+
   /** userName is unique per account without case, hidden local users included (PRODUCT.md §3). */
   function assertUserNameFree(accountId: string, userName: string, selfId?: string): void {
     const holder = store.users.findByUserName(accountId, userName);
@@ -89,9 +108,13 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
 
   return {
     toScim,
+    toScimJson,
 
     get(ctx: RequestContext, id: string): UserRow {
-      return visibleRow(ctx, id);
+      const found = store.users.findVisibleWithGroups(ctx.accountId, id, settingsOf(ctx.accountId).scimVisibility, `${ctx.baseUrl}/Groups/`);
+      if (!found) throw notFound(`User ${id} not found`);
+      groupsJsonOf.set(found.row, found.groupsJson);
+      return found.row;
     },
 
     list(ctx: RequestContext, params: ListParams): ListResult<UserRow> {
@@ -107,6 +130,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         count: () => store.users.count(ctx.accountId, visibility),
         candidates: (hint) => withGroups(store.users.candidates(ctx.accountId, visibility, hint)),
         represent: (row, needs) => toScim(ctx, row, needs, groupsOf),
+        representJson: (row, needs) => toScimJson(ctx, row, needs, groupsOf),
       }, limits);
     },
 

@@ -85,3 +85,14 @@ export function project(rt: ResourceTypeDef, resource: JsonObject, projection: P
   };
   return walk(resource, []);
 }
+
+/**
+ * True when the projection leaves every attribute in, except perhaps some of `derived` (top-level
+ * attributes the server derives, such as a group's members): then the representation can be
+ * serialised without projecting it (representJson), leaving those out.
+ */
+export function onlyExcludes(rt: ResourceTypeDef, projection: Projection, derived: readonly string[]): boolean {
+  if (selectors(rt, projection.attributes, 'attributes')) return false;
+  const excluded = selectors(rt, projection.excludedAttributes, 'excludedAttributes') ?? [];
+  return excluded.every((s) => s.keys.length === 1 && derived.includes(s.keys[0]!));
+}

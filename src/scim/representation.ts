@@ -33,3 +33,36 @@ export function represent(rt: ResourceTypeDef, stored: JsonObject, meta: MetaInf
     },
   };
 }
+
+/**
+ * The same text as `JSON.stringify(represent(rt, JSON.parse(storedJson), meta, derived))`, built
+ * from the stored JSON without parsing it: the stored document was written by JSON.stringify, so
+ * parsing and stringifying it again gives back the very same text. `derived` values come already
+ * serialised (a user's groups, a group's members from SQLite's json_group_array). Returns null, for
+ * the caller to take the object path, when the stored text might hold a key the representation
+ * sets itself (schemas, id, meta, a derived one): those are never stored, but this does not rely
+ * on it. An extension is named in `schemas` when its URN is a key: `"<urn>":` can only be a key,
+ * since a quote inside a string is escaped, and validation refuses unknown nested keys.
+ */
+export function representJson(rt: ResourceTypeDef, storedJson: string, meta: MetaInfo, derived: [name: string, json: string][] = []): string | null {
+  if (storedJson.charCodeAt(0) !== 123 /* { */ || storedJson.charCodeAt(storedJson.length - 1) !== 125 /* } */) return null;
+  for (const key of ['schemas', 'id', 'meta', ...derived.map(([name]) => name)]) {
+    if (storedJson.includes(`"${key}":`)) return null;
+  }
+  let schemas = JSON.stringify(rt.schema.id);
+  for (const extension of rt.extensions) {
+    if (storedJson.includes(`${JSON.stringify(extension.schema.id)}:`)) schemas += `,${JSON.stringify(extension.schema.id)}`;
+  }
+  let out = `{"schemas":[${schemas}],"id":${JSON.stringify(meta.id)}`;
+  const body = storedJson.slice(1, -1);
+  if (body.trim() !== '') out += `,${body}`;
+  for (const [name, json] of derived) out += `,${JSON.stringify(name)}:${json}`;
+  const metaJson = JSON.stringify({
+    resourceType: rt.name,
+    created: meta.created,
+    lastModified: meta.lastModified,
+    location: `${meta.baseUrl}${rt.endpoint}/${meta.id}`,
+    version: etagOf(meta.version),
+  });
+  return `${out},"meta":${metaJson}}`;
+}

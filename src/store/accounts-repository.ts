@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from './open-database.js';
+import { dataVersionOf } from './external-changes.js';
 import { defaultSettings, readSettings, type Settings } from '../zoominfo/settings.js';
 
 export const DEFAULT_ACCOUNT = 'default';
@@ -39,17 +40,18 @@ export function createAccountsRepository(db: Db) {
    * Every SCIM request reads its account's settings (twice or more), and readSettings validates
    * them with zod: the checked settings are kept here, as JSON, per account. An entry goes when this
    * connection changes the account, and everything goes when another connection (a `zi-scim`
-   * command on the same file) has committed since: SQLite's data_version tells. Entries are only
+   * command on the same file) has committed since: SQLite's data_version tells (within 5 ms,
+   * external-changes.ts). Entries are only
    * taken outside transactions, so a rolled-back change is never remembered. Each caller gets its
    * own copy of the settings.
    */
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const dataVersion = dataVersionOf(db);
   const cache = new Map<string, { id: string; name: string; settings: string; createdAt: string }>();
   // The stored token digests, checked on every request, under the same rules.
   const digests = new Map<string, string | null>();
   let seenVersion = -1;
   const checkVersion = () => {
-    const version = dataVersion.get()!;
+    const version = dataVersion();
     if (version !== seenVersion) {
       cache.clear();
       digests.clear();

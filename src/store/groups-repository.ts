@@ -55,6 +55,10 @@ export function createGroupsRepository(db: Db) {
   const update = db.prepare(`UPDATE groups SET display_name = @displayName, display_name_key = @displayNameKey,
       external_id = @externalId, last_modified = @lastModified, version = version + 1, resource = @resource
     WHERE seq = @seq`);
+  // A membership change moves only the version: SETting the indexed columns to the same values
+  // would still rewrite their index entries (groups_display_name, groups_external_id).
+  const touchRow = db.prepare(`UPDATE groups SET last_modified = @lastModified, version = version + 1, resource = @resource WHERE seq = @seq`);
+  const indexedOf = db.prepare<[number], { display_name: string; external_id: string | null }>('SELECT display_name, external_id FROM groups WHERE seq = ?');
   const remove = db.prepare('DELETE FROM groups WHERE seq = ?');
   const removeAccount = db.prepare('DELETE FROM groups WHERE account_id = ?');
   const page = db.prepare<[string, number, number], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? ORDER BY seq LIMIT ? OFFSET ?');
@@ -72,6 +76,17 @@ export function createGroupsRepository(db: Db) {
     LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
     LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
     WHERE m.group_seq = ? ORDER BY m.member_id LIMIT ? OFFSET ?`);
+  // The same members, as the JSON array a group's representation holds, built by SQLite: a
+  // 10,000-member group is one string, not 10,000 row objects and 10,000 member objects.
+  const membersJson = db.prepare<{ seq: number; base: string }, string>(`SELECT json_group_array(json(CASE WHEN display IS NULL
+        THEN json_object('value', value, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
+        ELSE json_object('value', value, 'display', display, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
+      END) ORDER BY value)
+    FROM (SELECT m.member_id AS value, m.member_type AS type, coalesce(u.display_name, u.user_name, g.display_name) AS display
+      FROM group_members m
+      LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+      LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+      WHERE m.group_seq = @seq)`).pluck();
   const memberIds = db.prepare<[number], string>('SELECT member_id FROM group_members WHERE group_seq = ?').pluck();
   const memberCount = db.prepare<[number], number>('SELECT count(*) FROM group_members WHERE group_seq = ?').pluck();
   const addMember = db.prepare('INSERT OR IGNORE INTO group_members (group_seq, member_id, member_type) VALUES (?, ?, ?)');
@@ -105,7 +120,9 @@ export function createGroupsRepository(db: Db) {
       return { ...row, seq: Number(lastInsertRowid), version: 1 };
     },
     update(row: GroupRow): GroupRow {
-      update.run({ ...row, displayNameKey: caseKey(row.displayName) });
+      const current = indexedOf.get(row.seq);
+      if (current && current.display_name === row.displayName && current.external_id === row.externalId) touchRow.run(row);
+      else update.run({ ...row, displayNameKey: caseKey(row.displayName) });
       return { ...row, version: row.version + 1 };
     },
     remove(row: GroupRow): void {
@@ -128,6 +145,10 @@ export function createGroupsRepository(db: Db) {
     },
     members(groupSeq: number, offset = 0, limit = -1): MemberRow[] {
       return members.all(groupSeq, limit, offset);
+    },
+    /** The members as serialised JSON (`[]` when none), each `$ref` under the SCIM base URL. */
+    membersJson(groupSeq: number, baseUrl: string): string {
+      return membersJson.get({ seq: groupSeq, base: baseUrl })!;
     },
     memberIds(groupSeq: number): string[] {
       return memberIds.all(groupSeq);

@@ -1,4 +1,6 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
+import { dataVersionOf } from './external-changes.js';
 import { caseKey } from './case-key.js';
 
 export interface DeprovisionedBy {
@@ -91,6 +93,25 @@ const VISIBLE_SQL: Record<Visibility, string> = {
 const VISIBLE_INDEX: Record<Visibility, string> = { 'scim-only': 'users_live', all: 'users_live' };
 const perVisibility = <T>(make: (visibility: Visibility) => T): Record<Visibility, T> => ({ 'scim-only': make('scim-only'), all: make('all') });
 
+/** The columns a user's update may change, and the parameter (toParams) each takes its value from. */
+const UPDATE_PARAM = {
+  user_name: 'userName',
+  user_name_key: 'userNameKey',
+  external_id: 'externalId',
+  display_name: 'displayName',
+  display_name_key: 'displayNameKey',
+  active: 'active',
+  sso_linked: 'ssoLinked',
+  password_digest: 'passwordDigest',
+  scim_deleted_at: 'scimDeletedAt',
+  deprovisioned_at: 'deprovisionedAt',
+  deprovisioned_by: 'deprovisionedBy',
+  last_modified: 'lastModified',
+  resource: 'resource',
+} as const;
+type UpdatableColumn = keyof typeof UPDATE_PARAM;
+const UPDATABLE = Object.keys(UPDATE_PARAM) as UpdatableColumn[];
+
 /** displayName keys written before the key existed and not ASCII (migrations/0002): always candidates. */
 const UNKNOWN_KEY = '\u0001';
 /** Remembered page boundaries and counts, at most this many of each (oldest forgotten first). */
@@ -112,6 +133,13 @@ export interface EmailKeys {
 export function createUsersRepository(db: Db) {
   const byId = db.prepare<[string, string], RawUserRow>('SELECT * FROM users WHERE account_id = ? AND id = ?');
   const visibleById = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND id = @id AND ${VISIBLE}`);
+  // A user and its groups (as the JSON array its representation holds) in one statement: a GET of
+  // a user is then one read of the database.
+  const visibleWithGroups = perVisibility((v) =>
+    db.prepare<{ accountId: string; id: string; ref: string }, RawUserRow & { groups_json: string }>(`SELECT u.*, (SELECT json_group_array(json_object('value', g.id,
+        'display', g.display_name, '$ref', @ref || g.id, 'type', 'direct') ORDER BY g.seq)
+      FROM group_members m CROSS JOIN groups g ON g.seq = m.group_seq WHERE m.member_id = u.id AND g.account_id = u.account_id) AS groups_json
+    FROM users u WHERE u.account_id = @accountId AND u.id = @id AND ${VISIBLE_SQL[v]}`));
   const byUserNameKey = db.prepare<[string, string], RawUserRow>(
     'SELECT * FROM users WHERE account_id = ? AND user_name_key = ? AND scim_deleted_at IS NULL',
   );
@@ -120,11 +148,22 @@ export function createUsersRepository(db: Db) {
       created_at, last_modified, version, resource)
     VALUES (@id, @accountId, @userName, @userNameKey, @externalId, @displayName, @displayNameKey, @active, @source, @ssoLinked,
       @passwordDigest, @scimDeletedAt, @deprovisionedAt, @deprovisionedBy, @createdAt, @lastModified, 1, @resource)`);
-  const update = db.prepare(`UPDATE users SET user_name = @userName, user_name_key = @userNameKey,
-      external_id = @externalId, display_name = @displayName, display_name_key = @displayNameKey, active = @active, sso_linked = @ssoLinked,
-      password_digest = @passwordDigest, scim_deleted_at = @scimDeletedAt, deprovisioned_at = @deprovisionedAt,
-      deprovisioned_by = @deprovisionedBy, last_modified = @lastModified, version = version + 1, resource = @resource
-    WHERE seq = @seq`);
+  // An UPDATE rewrites the entry of every index over a column it SETs, changed or not: setting all
+  // columns dirtied ~5 pages per PATCH (users_user_name, users_external_id, users_display_name,
+  // users_live...) where `active` alone dirties 1. So only the columns whose value changes are set,
+  // one prepared statement per set of columns.
+  const currentColumns = db.prepare<[number], Record<UpdatableColumn, unknown>>(`SELECT ${UPDATABLE.join(', ')} FROM users WHERE seq = ?`);
+  const updates = new Map<string, Database.Statement>();
+  const updateOf = (columns: UpdatableColumn[]) => {
+    const key = columns.join(',');
+    let statement = updates.get(key);
+    if (!statement) {
+      const set = [...columns.map((c) => `${c} = @${UPDATE_PARAM[c]}`), 'version = version + 1'];
+      statement = db.prepare(`UPDATE users SET ${set.join(', ')} WHERE seq = @seq`);
+      if (updates.size < 256) updates.set(key, statement);
+    }
+    return statement;
+  };
   const bumpVersion = db.prepare('UPDATE users SET version = version + 1, last_modified = ? WHERE account_id = ? AND id = ?');
   const bumpMembersOf = db.prepare(`UPDATE users SET version = version + 1, last_modified = ?
     WHERE id IN (SELECT member_id FROM group_members WHERE group_seq = ? AND member_type = 'User')`);
@@ -157,11 +196,12 @@ export function createUsersRepository(db: Db) {
    * the next one starts from that seq instead of counting from the start, and the total is
    * remembered too. Any write to users through this repository forgets both (a deletion or a
    * visibility change shifts positions); so does a commit by another connection (a `zi-scim`
-   * command on the same file), which SQLite's data_version tells. Nothing is remembered inside a
+   * command on the same file), which SQLite's data_version tells (within 5 ms, external-changes.ts).
+   * Nothing is remembered inside a
    * transaction, whose reads a rollback may undo. A startIndex not remembered costs one index-only
    * walk to its position (migrations/0002).
    */
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const dataVersion = dataVersionOf(db);
   let listVersion = -1;
   const pageEnds = new Map<string, number>();
   const counts = new Map<string, number>();
@@ -170,7 +210,7 @@ export function createUsersRepository(db: Db) {
     counts.clear();
   };
   const checkLists = () => {
-    const version = dataVersion.get()!;
+    const version = dataVersion();
     if (version !== listVersion) {
       forgetLists();
       listVersion = version;
@@ -200,9 +240,16 @@ export function createUsersRepository(db: Db) {
     deprovisionedBy: row.deprovisionedBy ? JSON.stringify(row.deprovisionedBy) : null,
   });
 
-  const writeEmails = (seq: number, accountId: string, emails: string[]) => {
-    deleteEmails.run(seq);
-    for (const email of new Set(emails.map(caseKey))) insertEmail.run(seq, accountId, email);
+  const emailKeysOf = db.prepare<[number], string>('SELECT value_key FROM user_emails WHERE user_seq = ?').pluck();
+  /** The user's email keys; rewritten only when they changed (a PATCH of `active` leaves them). */
+  const writeEmails = (seq: number, accountId: string, emails: string[], fresh = false) => {
+    const keys = [...new Set(emails.map(caseKey))];
+    if (!fresh) {
+      const stored = emailKeysOf.all(seq);
+      if (stored.length === keys.length && keys.every((k) => stored.includes(k))) return;
+      deleteEmails.run(seq);
+    }
+    for (const key of keys) insertEmail.run(seq, accountId, key);
   };
 
   return {
@@ -214,6 +261,11 @@ export function createUsersRepository(db: Db) {
       const raw = visibleById.get({ accountId, id, visibility }) as RawUserRow | undefined;
       return raw ? fromRaw(raw) : null;
     },
+    /** findVisibleById, with the user's groups as JSON (`[]` when none), each `$ref` being `groupsRef` + the group's id. */
+    findVisibleWithGroups(accountId: string, id: string, visibility: Visibility, groupsRef: string): { row: UserRow; groupsJson: string } | null {
+      const raw = visibleWithGroups[visibility].get({ accountId, id, ref: groupsRef });
+      return raw ? { row: fromRaw(raw), groupsJson: raw.groups_json } : null;
+    },
     /** The live (not SCIM-deleted) user with this userName, compared without case, visible or not. */
     findByUserName(accountId: string, userName: string): UserRow | null {
       const raw = byUserNameKey.get(accountId, caseKey(userName));
@@ -223,12 +275,15 @@ export function createUsersRepository(db: Db) {
       forgetLists();
       const { lastInsertRowid } = insert.run(toParams(row));
       const seq = Number(lastInsertRowid);
-      writeEmails(seq, row.accountId, emails);
+      writeEmails(seq, row.accountId, emails, true);
       return { ...row, seq, version: 1 };
     },
     update(row: UserRow, emails?: string[]): UserRow {
       forgetLists();
-      update.run(toParams(row));
+      const params = toParams(row);
+      const current = currentColumns.get(row.seq);
+      const changed = current ? UPDATABLE.filter((c) => current[c] !== params[UPDATE_PARAM[c]]) : [...UPDATABLE];
+      updateOf(changed).run(params);
       if (emails) writeEmails(row.seq, row.accountId, emails);
       return { ...row, version: row.version + 1 };
     },

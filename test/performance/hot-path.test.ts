@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, ADMIN_TOKEN, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, type TestApp } from '../helpers/test-app.js';
+import { project } from '../../src/scim/projection.js';
+import { groupResourceType, userResourceType } from '../../src/scim/schema/resource-types.js';
 
 // The issue "Performance": group commit, the deferred journal of reads, remembered pages and
 // counts, cached settings, the users' displayName index. Each keeps the behaviour it speeds up.
@@ -11,6 +13,8 @@ afterEach(async () => {
 });
 
 const user = (userName: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_SCHEMA], userName, ...extra });
+/** Longer than the 5 ms for which a reading of another process's changes is trusted. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 const admin = (path: string) => t.http.get(`/admin/api${path}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
 
 describe('group commit', () => {
@@ -122,6 +126,7 @@ describe('pages and totals', () => {
     } finally {
       other.close();
     }
+    await settle(); // seen within 5 ms (src/store/external-changes.ts)
     expect(await page(11)).toEqual({ total: 29, ids: ids.slice(12, 22) });
     expect((await page(1)).ids[0]).toBe(ids[1]);
     // Past the end: an empty page with the total.
@@ -164,6 +169,44 @@ describe('filters that take an index', () => {
   });
 });
 
+describe('serialising without parsing (representJson)', () => {
+  it('gives exactly the text JSON.stringify gives of the representation, for users and groups, with and without excludedAttributes', async () => {
+    t = await createTestApp();
+    const bodies = [
+      user('plain@example.com'),
+      user('full@example.com', {
+        externalId: 'e1', displayName: 'Ünïcode "quoted" \\ name', title: 'a\u0001b\u2028c', active: false,
+        name: { givenName: 'A', familyName: 'B' }, emails: [{ value: 'full@example.com', type: 'work', primary: true }],
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: '7', department: 'D' },
+        'urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User': { role: 'Admin', licenses: ['SalesOS'] },
+      }),
+    ];
+    const users: string[] = [];
+    for (const body of bodies) users.push((await t.scim.post('/Users', body).expect(201)).body.id);
+    const inner = (await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Inner', members: [{ value: users[0] }] }).expect(201)).body.id;
+    const groups = [
+      inner,
+      (await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Outer "x"', externalId: 'g', members: [{ value: users[1] }, { value: inner }, { value: users[0] }] }).expect(201)).body.id,
+      (await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Empty' }).expect(201)).body.id,
+    ];
+    const ctx = { accountId: 'default', idp: 'unknown', method: 'GET', path: '/', requestId: 'r', baseUrl: 'http://host/scim/v2' };
+    for (const projection of [{}, { excludedAttributes: ['groups'] }, { excludedAttributes: ['Groups', 'urn:ietf:params:scim:schemas:core:2.0:User:groups'] }]) {
+      for (const id of users) {
+        const row = t.app.users.get(ctx, id);
+        expect(t.app.users.toScimJson(ctx, row, projection)).toBe(JSON.stringify(project(userResourceType, t.app.users.toScim(ctx, row, projection), projection)));
+      }
+    }
+    for (const projection of [{}, { excludedAttributes: ['members'] }]) {
+      for (const id of groups) {
+        const row = t.app.groups.get(ctx, id);
+        expect(t.app.groups.toScimJson(ctx, row, projection)).toBe(JSON.stringify(project(groupResourceType, t.app.groups.toScim(ctx, row, projection), projection)));
+      }
+    }
+    // attributes= takes the object path.
+    expect(t.app.users.toScimJson(ctx, t.app.users.get(ctx, users[0]!), { attributes: ['userName'] })).toBeNull();
+  });
+});
+
 describe('write answers', () => {
   it('honour excludedAttributes (RFC 7644 §3.9): a large group is patched without its members in the answer', async () => {
     t = await createTestApp();
@@ -195,6 +238,7 @@ describe('cached settings', () => {
     } finally {
       other.close();
     }
+    await settle(); // seen within 5 ms (src/store/external-changes.ts)
     await t.scim.get('/Users?count=0').expect(403);
   });
 });

@@ -25,6 +25,8 @@ interface Row {
 /** What Users and Groups share; each service implements it over its own table. */
 export interface ResourceService<T extends Row> {
   toScim(ctx: RequestContext, row: T, projection?: Projection): JsonObject;
+  /** toScim already serialised, without parsing the stored document; null when the projection needs toScim. */
+  toScimJson?(ctx: RequestContext, row: T, projection?: Projection): string | null;
   get(ctx: RequestContext, id: string): T;
   list(ctx: RequestContext, params: ListParams): ListResult<T>;
   create(ctx: RequestContext, body: unknown): T;
@@ -52,6 +54,11 @@ function sendResource<T extends Row>(reply: FastifyReply, rt: ResourceTypeDef, b
 }
 
 function listResponse<T>(result: ListResult<T>) {
+  if (result.json) {
+    // Resources already serialised (provisioning/list.ts): the ListResponse is assembled around them.
+    const head = JSON.stringify({ schemas: [LIST_RESPONSE], totalResults: result.totalResults, startIndex: result.startIndex, itemsPerPage: result.itemsPerPage });
+    return `${head.slice(0, -1)},"Resources":[${result.json.join(',')}]}`;
+  }
   return {
     schemas: [LIST_RESPONSE],
     totalResults: result.totalResults,
@@ -96,8 +103,12 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     const answer: Answer = {};
     request.scim.complete = (result) => {
       if (result) {
-        answer.body = project(rt, service.toScim(request.scim, result as T, projection), projection);
-        answer.payload = JSON.stringify(answer.body);
+        const json = service.toScimJson?.(request.scim, result as T, projection) ?? null;
+        if (json !== null) answer.payload = json;
+        else {
+          answer.body = project(rt, service.toScim(request.scim, result as T, projection), projection);
+          answer.payload = JSON.stringify(answer.body);
+        }
       }
       const journaled = answer.payload !== undefined && answer.payload.length <= MAX_JOURNALED_RESPONSE ? new RawJson(answer.payload) : null;
       return { status: result ? status : 204, durationMs: Math.round(reply.elapsedTime * 100) / 100, response: journaled };
@@ -124,6 +135,8 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     checkProjection(rt, projection);
     const row = service.get(request.scim, request.params.id);
     if (isNotModified(request.headers['if-none-match'], row.version)) return reply.code(304).header('etag', etagOf(row.version)).send();
+    const json = service.toScimJson?.(request.scim, row, projection) ?? null;
+    if (json !== null) return reply.code(200).header('etag', etagOf(row.version)).header('content-type', responseContentType(request.headers.accept)).send(json);
     return sendResource(reply, rt, project(rt, service.toScim(request.scim, row, projection), projection), row);
   });
 

@@ -1,0 +1,321 @@
+/**
+ * `npm run bench`: the sandbox under load, against the ceiling of its own stack on this machine.
+ *
+ * Seeds a fresh database (100,000 users, 1,000 groups, a group of 10,000 members) through the
+ * store, starts the production build (dist/server.js) as its own process on 127.0.0.1 and a bare
+ * Fastify server (bench/ceiling-server.ts) likewise, and drives both with autocannon from this
+ * process (no worker threads: the machine has two cores, one for the load, one for the server).
+ * Three runs; each restarts both servers (the sandbox's start-up is timed on the 100k database)
+ * and runs every scenario for BENCH_SECONDS_10 s at 10 connections and BENCH_SECONDS_50 s at 50,
+ * after a short warm-up. Prints the medians and writes bench/results.json.
+ *
+ * Environment: BENCH_RUNS (3), BENCH_SECONDS_10 (5), BENCH_SECONDS_50 (3), BENCH_WARMUP (1),
+ * BENCH_USERS (100000), BENCH_ONLY (comma-separated scenario keys), BENCH_KEEP_DB (keep the file).
+ */
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { seedDatabase, type Seeded } from './seed.js';
+import { memoryOf, startCeiling, startSandbox, stop, type Child } from './processes.js';
+
+const env = process.env;
+const RUNS = Number(env.BENCH_RUNS ?? 3);
+const SECONDS: Record<number, number> = { 10: Number(env.BENCH_SECONDS_10 ?? 5), 50: Number(env.BENCH_SECONDS_50 ?? 3) };
+const WARMUP = Number(env.BENCH_WARMUP ?? 1);
+const USERS = Number(env.BENCH_USERS ?? 100_000);
+const CONNECTIONS = [10, 50] as const;
+const RSS_SETTLE_MS = 3000;
+const SCIM_TOKEN = 'bench-scim-token-0000000000000000';
+const ADMIN_TOKEN = 'bench-admin-token-000000000000000';
+const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+type Req = { method: string; path: string; body?: string };
+type Context = Record<string, number>;
+
+interface Scenario {
+  key: string;
+  title: string;
+  /** The ceiling runs against the bare Fastify server; everything else against the sandbox. */
+  ceiling?: boolean;
+  /** Builds each request; `context` is per connection (autocannon's). */
+  next: (context: Context) => Req;
+  /** Only at these connection counts (default both). */
+  connections?: readonly number[];
+}
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+
+function scenarios(seed: Seeded, runTag: string): Scenario[] {
+  let posted = 0;
+  let memberTurn = 0;
+  // Alternately adds a member and removes the one added before: the group's size stays put.
+  const memberPatch = (groupId: string, query: string) => (): Req => {
+    const n = memberTurn++;
+    const member = seed.memberPool[Math.floor(n / 2) % seed.memberPool.length]!;
+    const operation = n % 2 === 0
+      ? { op: 'add', path: 'members', value: [{ value: member }] }
+      : { op: 'remove', path: `members[value eq "${member}"]` };
+    return { method: 'PATCH', path: `/scim/v2/Groups/${groupId}${query}`, body: JSON.stringify({ schemas: [PATCH_OP], Operations: [operation] }) };
+  };
+  return [
+    { key: 'ceiling', title: 'ceiling: bare Fastify, bearer check, fixed 1 KB user', ceiling: true, next: () => ({ method: 'GET', path: `/scim/v2/Users/${pick(seed.userIds)}` }) },
+    { key: 'get-user', title: 'GET /Users/{id}', next: () => ({ method: 'GET', path: `/scim/v2/Users/${pick(seed.userIds)}` }) },
+    {
+      key: 'filter-username',
+      title: 'GET /Users?filter=userName eq "..."',
+      next: () => ({ method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${pick(seed.userNames)}"`)}` }),
+    },
+    { key: 'page-1', title: 'GET /Users?startIndex=1&count=100', next: () => ({ method: 'GET', path: '/scim/v2/Users?startIndex=1&count=100' }) },
+    { key: 'page-90001', title: 'GET /Users?startIndex=90001&count=100', next: () => ({ method: 'GET', path: '/scim/v2/Users?startIndex=90001&count=100' }) },
+    {
+      key: 'page-walk',
+      title: 'GET /Users sequential pages of 100 (1, 101, 201, ...)',
+      next: (context) => {
+        // Each connection walks the whole list page after page, as an IdP's import does.
+        context.page ??= Math.floor(Math.random() * (USERS / 100));
+        const startIndex = (context.page % (USERS / 100)) * 100 + 1;
+        context.page++;
+        return { method: 'GET', path: `/scim/v2/Users?startIndex=${startIndex}&count=100` };
+      },
+    },
+    { key: 'get-group-10k-excl', title: 'GET /Groups/{10k members}?excludedAttributes=members', next: () => ({ method: 'GET', path: `/scim/v2/Groups/${seed.bigGroupId}?excludedAttributes=members` }) },
+    { key: 'get-group-10-excl', title: 'GET /Groups/{10 members}?excludedAttributes=members', next: () => ({ method: 'GET', path: `/scim/v2/Groups/${seed.smallGroupId}?excludedAttributes=members` }) },
+    { key: 'get-user-50-groups', title: 'GET /Users/{id} of a member of 50 groups', next: () => ({ method: 'GET', path: `/scim/v2/Users/${seed.manyGroupsUserId}` }) },
+    {
+      key: 'post-user',
+      title: 'POST /Users',
+      next: () => {
+        const n = posted++;
+        const userName = `bench.${runTag}.${n}@example.com`;
+        return {
+          method: 'POST',
+          path: '/scim/v2/Users',
+          body: JSON.stringify({
+            schemas: [USER], userName, externalId: `bench-${runTag}-${n}`, active: true,
+            name: { givenName: 'Bench', familyName: `User ${n}` }, displayName: `Bench User ${n}`,
+            emails: [{ value: userName, type: 'work', primary: true }],
+          }),
+        };
+      },
+    },
+    {
+      key: 'patch-active',
+      title: 'PATCH /Users/{id} replace active',
+      next: () => ({
+        method: 'PATCH',
+        path: `/scim/v2/Users/${pick(seed.userIds)}`,
+        body: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: Math.random() < 0.5 } }] }),
+      }),
+    },
+    { key: 'patch-group-10k', title: 'PATCH /Groups/{10k members}?excludedAttributes=members add/remove one', next: memberPatch(seed.bigGroupId, '?excludedAttributes=members') },
+    { key: 'patch-group-10', title: 'PATCH /Groups/{10 members}?excludedAttributes=members add/remove one', next: memberPatch(seed.smallGroupId, '?excludedAttributes=members') },
+    { key: 'patch-group-10k-full', title: 'PATCH /Groups/{10k members} add/remove one (200 with all 10k members)', next: memberPatch(seed.bigGroupId, ''), connections: [10] },
+  ];
+}
+
+interface Measure {
+  scenario: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function drive(url: string, scenario: Scenario, connections: number, seconds: number): Promise<Measure> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    headers: { authorization: `Bearer ${SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+    requests: [{ setupRequest: (req: object, context: Context) => ({ ...req, ...scenario.next(context) }) } as unknown as autocannon.Request],
+  });
+  return {
+    scenario: scenario.key,
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/**
+ * autocannon stops sending when its time is up, but a slow server still has the requests already
+ * sent to answer: wait until /healthz answers promptly, so no scenario pays for the previous one.
+ */
+async function settle(baseUrl: string): Promise<void> {
+  const deadline = performance.now() + 120_000;
+  let prompt = 0;
+  while (prompt < 2 && performance.now() < deadline) {
+    const t0 = performance.now();
+    await fetch(`${baseUrl}/healthz`).then((r) => r.arrayBuffer(), () => undefined);
+    prompt = performance.now() - t0 < 20 ? prompt + 1 : 0;
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: cpus().length,
+    cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    // Other work on the machine skews every figure (the ratios less): the 1-minute load average.
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+  };
+}
+
+async function main(): Promise<void> {
+  const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null;
+  const dir = mkdtempSync(join(tmpdir(), 'zi-bench-'));
+  const loadBefore = machine().loadAverage;
+  const databasePath = join(dir, 'bench.db');
+  const started = performance.now();
+  try {
+    process.stdout.write(`seeding ${USERS} users, 1,000 groups and a group of 10,000 into ${databasePath} ... `);
+    const seed = seedDatabase(databasePath, { scimToken: SCIM_TOKEN, adminToken: ADMIN_TOKEN }, USERS);
+    process.stdout.write(`${seed.seconds.toFixed(1)} s\n`);
+
+    const measures: (Measure & { run: number })[] = [];
+    const startups: number[] = [];
+    const memory: { rssMb: number; peakMb: number }[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const sandbox: Child = await startSandbox({ DATABASE_PATH: databasePath, SCIM_TOKEN, ADMIN_TOKEN });
+      const ceiling: Child = await startCeiling(SCIM_TOKEN);
+      startups.push(sandbox.startupMs);
+      process.stdout.write(`run ${run}/${RUNS}: sandbox started in ${sandbox.startupMs.toFixed(0)} ms\n`);
+      try {
+        for (const scenario of scenarios(seed, `${Date.now().toString(36)}r${run}`)) {
+          if (only && !only.has(scenario.key) && scenario.key !== 'ceiling') continue;
+          const url = scenario.ceiling ? ceiling.baseUrl : sandbox.baseUrl;
+          // The ceiling is first and warms a fresh process: it gets a longer warm-up.
+          const warmup = scenario.ceiling ? Math.max(WARMUP, 2) : WARMUP;
+          if (warmup > 0) await drive(url, scenario, 10, warmup);
+          for (const connections of scenario.connections ?? CONNECTIONS) {
+            if (!scenario.ceiling) await settle(sandbox.baseUrl);
+            const m = await drive(url, scenario, connections, SECONDS[connections]!);
+            measures.push({ ...m, run });
+            const flag = m.non2xx || m.errors ? `  (!) ${m.non2xx} non-2xx, ${m.errors} errors` : '';
+            process.stdout.write(`  ${scenario.key.padEnd(22)} c=${String(connections).padEnd(3)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${flag}\n`);
+          }
+        }
+        // RSS after the run: once the load has stopped and the server has settled (V8 gives memory
+        // back at its next major GC, which the memory reducer runs about a second after the
+        // allocation rate drops); the peak during the run is reported beside it.
+        await settle(sandbox.baseUrl);
+        await new Promise((r) => setTimeout(r, RSS_SETTLE_MS));
+        memory.push(memoryOf(sandbox.child.pid!));
+      } finally {
+        await stop(sandbox);
+        await stop(ceiling);
+      }
+    }
+
+    report(seed, measures, startups, memory, (performance.now() - started) / 1000, loadBefore);
+  } finally {
+    if (!env.BENCH_KEEP_DB) rmSync(dir, { recursive: true, force: true });
+    else process.stdout.write(`database kept at ${databasePath}\n`);
+  }
+}
+
+function report(seed: Seeded, measures: (Measure & { run: number })[], startups: number[], memory: { rssMb: number; peakMb: number }[], seconds: number, loadBefore: number): void {
+  const all = scenarios(seed, 'report');
+  const rows: { key: string; title: string; connections: number; rps: number; p50: number; p99: number; ratio: number; non2xx: number; errors: number }[] = [];
+  for (const scenario of all) {
+    for (const connections of scenario.connections ?? CONNECTIONS) {
+      const mine = measures.filter((m) => m.scenario === scenario.key && m.connections === connections);
+      if (!mine.length) continue;
+      // The ratio is taken per run (to that run's ceiling), then the median of the runs.
+      const ratios = mine.map((m) => m.rps / measures.find((c) => c.scenario === 'ceiling' && c.connections === connections && c.run === m.run)!.rps);
+      rows.push({
+        key: scenario.key,
+        title: scenario.title,
+        connections,
+        rps: median(mine.map((m) => m.rps)),
+        p50: median(mine.map((m) => m.p50)),
+        p99: median(mine.map((m) => m.p99)),
+        ratio: median(ratios),
+        non2xx: mine.reduce((n, m) => n + m.non2xx, 0),
+        errors: mine.reduce((n, m) => n + m.errors, 0),
+      });
+    }
+  }
+  const row = (key: string, c: number) => rows.find((r) => r.key === key && r.connections === c);
+  const targets: { target: string; connections: number; value: number | null; limit: string; met: boolean | null }[] = [];
+  const atLeast = (key: string, min: number, label: string) => {
+    for (const c of CONNECTIONS) {
+      const r = row(key, c);
+      targets.push({ target: label, connections: c, value: r ? r.ratio : null, limit: `>= ${min}`, met: r ? r.ratio >= min : null });
+    }
+  };
+  // "within Nx": the slower scenario's throughput is at least 1/N of the faster one's.
+  const within = (slow: string, fast: string, factor: number, label: string) => {
+    for (const c of CONNECTIONS) {
+      const s = row(slow, c);
+      const f = row(fast, c);
+      const value = s && f ? f.rps / s.rps : null;
+      targets.push({ target: label, connections: c, value, limit: `<= ${factor}x`, met: value === null ? null : value <= factor });
+    }
+  };
+  atLeast('get-user', 0.5, 'GET /Users/{id} ratio to ceiling');
+  atLeast('filter-username', 0.4, 'userName filter ratio to ceiling');
+  atLeast('post-user', 0.1, 'POST /Users ratio to ceiling');
+  atLeast('patch-active', 0.1, 'PATCH active ratio to ceiling');
+  within('patch-group-10k', 'patch-group-10', 2, 'PATCH 10k-member group vs 10-member group');
+  within('get-group-10k-excl', 'get-group-10-excl', 1.5, 'GET excludedAttributes=members 10k vs 10 members');
+  within('page-90001', 'page-1', 2, 'startIndex=90001 vs startIndex=1');
+  within('page-walk', 'page-1', 2, 'sequential pages (1..100,000) vs startIndex=1');
+  const startupMs = startups.length ? median(startups) : null;
+  const rssMb = memory.length ? median(memory.map((m) => m.rssMb)) : null;
+  targets.push({ target: 'start-up on the 100k database (ms)', connections: 0, value: startupMs, limit: '< 1000', met: startupMs === null ? null : startupMs < 1000 });
+  targets.push({ target: `server RSS ${RSS_SETTLE_MS / 1000} s after the run (MB)`, connections: 0, value: rssMb, limit: '< 200', met: rssMb === null ? null : rssMb < 200 });
+  const peakMb = memory.length ? median(memory.map((m) => m.peakMb)) : null;
+  targets.push({ target: 'server peak RSS during the run (MB), for information', connections: 0, value: peakMb, limit: '(none)', met: null });
+
+  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  const lines = [
+    '',
+    `| scenario | conns | req/s | p50 ms | p99 ms | ratio to ceiling |`,
+    `|---|---:|---:|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.title} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.ratio, 2)} |${r.non2xx || r.errors ? ` ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`),
+    '',
+    `| target | conns | value | limit | met |`,
+    `|---|---:|---:|---|---|`,
+    ...targets.map((t) => `| ${t.target} | ${t.connections || ''} | ${t.value === null ? 'n/a' : fmt(t.value, 2)} | ${t.limit} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'} |`),
+    '',
+    `start-up (median of ${startups.length}): ${startupMs === null ? 'n/a' : fmt(startupMs)} ms; RSS ${RSS_SETTLE_MS / 1000} s after each run: ${memory.map((m) => `${fmt(m.rssMb)} MB (peak during the run ${fmt(m.peakMb)})`).join(', ')}`,
+    `machine: ${JSON.stringify(machine())} (load average ${loadBefore} at the start); ${RUNS} runs, ${SECONDS[10]} s at 10 and ${SECONDS[50]} s at 50 connections a scenario after ${WARMUP} s warm-up; ${fmt(seconds)} s in all`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  writeFileSync(RESULTS, JSON.stringify({
+    at: new Date().toISOString(),
+    machine: { ...machine(), loadAverageAtStart: loadBefore },
+    config: { runs: RUNS, secondsAt10: SECONDS[10], secondsAt50: SECONDS[50], warmupSeconds: WARMUP, users: USERS, groups: 1000, bigGroupMembers: 10_000, journal: 'on (as shipped)' },
+    seedSeconds: seed.seconds,
+    startupMs: startups,
+    memory,
+    rows,
+    targets,
+    runs: measures,
+  }, null, 2) + '\n');
+  process.stdout.write(`written ${RESULTS}\n`);
+}
+
+await main();
