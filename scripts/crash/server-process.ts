@@ -17,13 +17,20 @@ export const freePort = (): Promise<number> =>
 export interface RunningServer {
   child: ChildProcess;
   baseUrl: string;
+  /** Milliseconds from spawn until the first good answer on the readiness URL. */
+  startupMs: number;
   exited: Promise<number | null>;
 }
 
-/** Starts the production build (dist/server.js) as its own process and waits for /healthz. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Spawns a Node server process on 127.0.0.1 and polls `ready` every 5 ms until it answers: the
+ * start-up time is spawn to first good answer (Node's own start included). Shared by the crash
+ * test and the benchmark.
+ */
+export async function spawnServer(args: string[], env: Record<string, string>, ready: (baseUrl: string) => Promise<boolean>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER], {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -31,12 +38,15 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return { child, baseUrl, exited };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 25));
+  const deadline = started + 30_000;
+  while (performance.now() < deadline && child.exitCode === null) {
+    if (await ready(baseUrl).catch(() => false)) return { child, baseUrl, startupMs: performance.now() - started, exited };
+    await new Promise((r) => setTimeout(r, 5));
   }
   child.kill('SIGKILL');
-  throw new Error(`the server did not become healthy: ${stderr.slice(0, 500)}`);
+  throw new Error(`${args.join(' ')} did not become ready: ${stderr.slice(0, 500)}`);
 }
+
+/** The production build (dist/server.js), ready when /healthz answers. */
+export const startServer = (env: Record<string, string>): Promise<RunningServer> =>
+  spawnServer([SERVER], env, async (base) => (await fetch(`${base}/healthz`)).ok);
