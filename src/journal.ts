@@ -63,20 +63,23 @@ export type ChangeEvent = Omit<NewEvent, 'accountId' | 'idp' | 'requestEventId' 
  * event is written with the first change, inside the same transaction, so a change is never
  * journaled without its cause; its final status and duration are filled in when the response goes.
  */
+/** The `request` event of a request, as far as it is known so far. */
+const requestEventOf = (ctx: RequestContext, outcome: Pick<NewEvent, 'status' | 'durationMs' | 'response'>): NewEvent => ({
+  accountId: ctx.accountId,
+  type: 'request',
+  idp: ctx.idp,
+  requestId: ctx.requestId,
+  method: ctx.method,
+  path: ctx.path,
+  request: ctx.body,
+  rewrites: nonEmpty(ctx.rewrites),
+  ...outcome,
+});
+
 export function createJournal(events: EventsRepository) {
   function requestEvent(ctx: RequestContext, status: number | null): number {
     if (ctx.requestEventId === undefined) {
-      ctx.requestEventId = events.insert({
-        accountId: ctx.accountId,
-        type: 'request',
-        idp: ctx.idp,
-        requestId: ctx.requestId,
-        method: ctx.method,
-        path: ctx.path,
-        status,
-        request: ctx.body,
-        rewrites: nonEmpty(ctx.rewrites),
-      });
+      ctx.requestEventId = events.insert(requestEventOf(ctx, { status }));
       // A fresh event names no one (after a rolled-back write its id may even be reused).
       ctx.requestNames = { user: false, group: false };
     }
@@ -121,19 +124,7 @@ export function createJournal(events: EventsRepository) {
      */
     finish(ctx: RequestContext, status: number, durationMs: number, response: unknown): void {
       if (ctx.requestEventId === undefined) {
-        const event: NewEvent = {
-          accountId: ctx.accountId,
-          type: 'request',
-          idp: ctx.idp,
-          requestId: ctx.requestId,
-          method: ctx.method,
-          path: ctx.path,
-          status,
-          durationMs,
-          request: ctx.body,
-          rewrites: nonEmpty(ctx.rewrites),
-          response,
-        };
+        const event = requestEventOf(ctx, { status, durationMs, response });
         if (isReadOnly(ctx)) events.insertDeferred(event);
         else ctx.requestEventId = events.insert(event);
       } else if (ctx.outcomeRecorded) {
