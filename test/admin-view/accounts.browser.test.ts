@@ -1,21 +1,16 @@
 // Accounts and fault injection in the admin view, in a real browser (Debian's chromium through
 // playwright-core): create an account and see its token once, switch to it, set a rate limit for it,
 // find the injected faults in the journal, delete it. One browser for the whole file.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ARTIFACTS, CHROMIUM, LAUNCH_ARGS, chromiumAvailable, seriousAxeViolations } from '../helpers/browser.js';
 import { ADMIN_TOKEN, createTestApp, userBody, type TestApp } from '../helpers/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.log(`browser tests skipped: ${CHROMIUM} not found`);
+const available = chromiumAvailable;
 
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let t: TestApp;
 let base: string;
@@ -30,18 +25,9 @@ const apiCalls: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
-}
-
 /** axe-core in the page: no serious or critical violation. */
 async function accessible(label: string) {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  const result = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] })')) as AxeResult;
-  const serious = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  expect(serious, `axe on ${label}`).toEqual([]);
+  expect(await seriousAxeViolations(page), `axe on ${label}`).toEqual([]);
 }
 
 /** Waits until the view for the current URL's hash is on screen. */

@@ -2,7 +2,6 @@
 // sequences go to the server first, then the page is checked the way an admin would check it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,16 +10,12 @@ import { runFixture } from '../../src/replay/run-fixture.js';
 import type { Fixture } from '../../src/replay/fixture.js';
 import { seedSyntheticData } from '../../src/cli/synthetic-data.js';
 import { DEFAULT_ACCOUNT } from '../../src/store/accounts-repository.js';
+import { ARTIFACTS, CHROMIUM, LAUNCH_ARGS, chromiumAvailable, seriousAxeViolations } from '../helpers/browser.js';
 import { ADMIN_TOKEN, createTestApp, SCIM_TOKEN, userBody, ZOOMINFO, type TestApp } from '../helpers/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.log(`browser tests skipped: ${CHROMIUM} not found`);
+const available = chromiumAvailable;
 
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const DOCS_IMAGES = new URL('../../docs/images/', import.meta.url).pathname;
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/idp/${name}.json`, import.meta.url), 'utf8')) as Fixture;
 const ENTRA_USER = 'Test_User_00aa00aa@testuser.com';
@@ -52,20 +47,9 @@ async function shot(name: string, docsName?: string, fullPage = true) {
   }
 }
 
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
-}
-
 /** axe-core in the page: no serious or critical violation. */
 async function accessible(label: string) {
-  // page.addScriptTag would add an inline <script>, which the page's CSP rightly blocks; evaluating the
-  // source through the DevTools protocol is not subject to it.
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  const result = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] })')) as AxeResult;
-  const serious = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  expect(serious, `axe on ${label}`).toEqual([]);
+  expect(await seriousAxeViolations(page), `axe on ${label}`).toEqual([]);
 }
 
 /** Opens a view and waits until it is on screen (the app marks #view with the hash it rendered). */
