@@ -130,9 +130,6 @@ export function createEventsRepository(db: Db, maxEvents: number) {
   const clear = db.prepare('DELETE FROM events WHERE account_id = ?');
   const triggers = db.prepare<[string], { trigger: string; count: number }>(`SELECT trigger, count(*) AS count FROM events
     WHERE account_id = ? AND type = 'user.deprovisioned' AND trigger IS NOT NULL GROUP BY trigger ORDER BY trigger`);
-  // SCIM writes that carried a deactivation and were refused: a trigger that produced no outcome.
-  const refusedDeactivations = db.prepare<[string], number>(`SELECT count(*) FROM events WHERE account_id = ? AND type = 'request'
-    AND status >= 400 AND method IN ('PATCH', 'PUT') AND path LIKE '%/Users/%' AND request LIKE '%"active"%'`).pluck();
   const byId = db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?');
   const setDuration = db.prepare('UPDATE events SET duration_ms = ? WHERE id = ?');
   // A request event names the user and group its first state change named; a primary-key lookup
@@ -305,10 +302,6 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     deprovisionTriggers(accountId: string): { trigger: string; count: number }[] {
       settle();
       return triggers.all(accountId);
-    },
-    refusedDeactivations(accountId: string): number {
-      settle();
-      return refusedDeactivations.get(accountId)!;
     },
     clear(accountId: string): void {
       settle();
