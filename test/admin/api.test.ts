@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
 import { expectScimError } from '../helpers/scim-http.js';
-import { adminApi, adminUser, eventsOfType, userIdOf, usersWithStatus, type AdminApi } from '../zoominfo/support.js';
+import { adminUser, eventsOfType, userIdOf, usersWithStatus, type AdminApi, useResetAccountPerTest } from '../zoominfo/support.js';
 
 // PRODUCT.md §5: the admin API: auth, list envelopes, users, groups, settings, reset, readiness.
 
 let t: TestApp;
 let admin: AdminApi;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await admin.post('/reset').expect(200);
-  await admin
-    .patch('/settings', {
-      ssoConfigured: true,
-      autoProvisioning: true,
-      requireSso: false,
-      scimVisibility: 'scim-only',
-      deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
-      force: true,
-    })
-    .expect(200);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
 
 const createScimUser = async (overrides: Record<string, unknown> = {}) => (await t.scim.post('/Users', userBody(overrides)).expect(201)).body as { id: string; userName: string };

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
-import { adminApi, isSortedDescending, type AdminApi, type AdminEvent } from '../zoominfo/support.js';
+import { describe, expect, it } from 'vitest';
+import { patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
+import { isSortedDescending, type AdminApi, type AdminEvent, useResetAccountPerTest } from '../zoominfo/support.js';
 
 // The journal's status filter, one event by id, and request events that name their user and group
 // (so filtering by user or group finds the requests as well as the changes).
 
 let t: TestApp;
 let admin: AdminApi;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await admin.patch('/settings', { faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] } }).expect(200);
-  await admin.post('/reset').expect(200);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
 
 type Page = { items: AdminEvent[]; total: number };

@@ -1,22 +1,18 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
 import { rawRequest } from '../helpers/scim-http.js';
-import { adminApi, eventsOfType, isSortedDescending, loadFixture, Replay, type AdminApi, type AdminEvent } from '../zoominfo/support.js';
+import { eventsOfType, isSortedDescending, loadFixture, Replay, type AdminApi, type AdminEvent, useResetAccountPerTest } from '../zoominfo/support.js';
 
 // PRODUCT.md §5: the journal as the admin API shows it: filters, order, NDJSON export, and what
 // every SCIM request leaves in it.
 
 let t: TestApp;
 let admin: AdminApi;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await admin.post('/reset').expect(200);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
 
 const SECRET = 'Pa55-w0rd-never-journaled';

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, userBody, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { userBody, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
 import {
-  adminApi,
   adminUser,
   eventsOfType,
   isSortedAscending,
@@ -10,6 +9,7 @@ import {
   usersWithStatus,
   type AdminApi,
   type AdminUser,
+  useResetAccountPerTest,
 } from './support.js';
 
 // PRODUCT.md §3: every way an IdP deprovisions a user, sent as the IdP really sends it (the
@@ -17,14 +17,9 @@ import {
 
 let t: TestApp;
 let admin: AdminApi;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await admin.post('/reset').expect(200);
-  await admin.patch('/settings', { deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' } }).expect(200);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
 
 interface Expected {

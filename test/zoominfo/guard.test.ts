@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, patchBody, userBody, ZOOMINFO, type TestApp } from '../helpers/test-app.js';
-import { adminApi, adminUser, eventsOfType, userIdOf, type AdminApi } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { patchBody, userBody, ZOOMINFO, type TestApp } from '../helpers/test-app.js';
+import { adminUser, eventsOfType, userIdOf, type AdminApi, useResetAccountPerTest } from './support.js';
 
 // PRODUCT.md §3/§5: the lockout guard refuses a settings change that would leave an active Admin
 // able to sign in by no method, lists who, and yields to "force".
 
 let t: TestApp;
 let admin: AdminApi;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await admin.post('/reset').expect(200);
-  // Reset keeps settings: every case starts from the defaults (force: the guard is not under test here).
-  await admin
-    .patch('/settings', { ssoConfigured: true, autoProvisioning: true, requireSso: false, scimVisibility: 'scim-only', force: true })
-    .expect(200);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
 
 const settings = async () => (await admin.get('/settings').expect(200)).body as Record<string, unknown>;

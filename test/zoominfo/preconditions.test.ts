@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createTestApp, patchBody, userBody, GROUP_SCHEMA, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
+import { patchBody, userBody, GROUP_SCHEMA, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
 import { expectScimError } from '../helpers/scim-http.js';
 import { DEFAULT_ACCOUNT } from '../../src/store/accounts-repository.js';
-import { adminApi, eventsOfType, type AdminApi } from './support.js';
+import { eventsOfType, type AdminApi, useResetAccountPerTest } from './support.js';
 
 // PRODUCT.md §3: ZoomInfo refuses SCIM until SSO is configured and while auto-provisioning is off,
 // and issues no SCIM token without SSO; a rotated token replaces the old one at once.
@@ -12,14 +12,11 @@ let t: TestApp;
 let admin: AdminApi;
 let userId: string;
 let groupId: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
-afterAll(() => t.close());
 beforeEach(async () => {
-  await admin.post('/reset').expect(200);
-  await admin.patch('/settings', { ssoConfigured: true, autoProvisioning: true, requireSso: false, force: true }).expect(200);
   userId = (await t.scim.post('/Users', userBody()).expect(201)).body.id as string;
   groupId = (await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Precondition group' }).expect(201)).body.id as string;
 });

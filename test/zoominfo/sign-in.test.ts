@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, patchBody, userBody, type TestApp } from '../helpers/test-app.js';
-import { adminApi, type AdminApi } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { patchBody, userBody, type TestApp } from '../helpers/test-app.js';
+import { type AdminApi, useResetAccountPerTest } from './support.js';
 
 // PRODUCT.md §3/§5: POST /admin/api/sign-in-check answers who could sign in, and how.
 
 let t: TestApp;
 let admin: AdminApi;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  await admin.post('/reset').expect(200);
-  await admin.patch('/settings', { ssoConfigured: true, requireSso: false, scimVisibility: 'scim-only', force: true }).expect(200);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
 
 async function check(userName: string, method: 'sso' | 'password'): Promise<{ allowed: boolean; reason: string }> {

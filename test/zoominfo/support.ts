@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import request from 'supertest';
 import { fill, type Fixture } from '../../src/replay/fixture.js';
 import { rawRequest, type RawResponse } from '../helpers/scim-http.js';
-import { ADMIN_TOKEN, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, SCIM_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { defaultSettings } from '../../src/zoominfo/settings.js';
 
 const FIXTURES = new URL('../fixtures/idp/', import.meta.url);
 
@@ -79,6 +80,26 @@ export function adminApi(t: TestApp) {
 }
 
 export type AdminApi = ReturnType<typeof adminApi>;
+
+/**
+ * One real app for the test file; before every case its settings go back to the defaults (forced:
+ * the guard is not what such a reset is about) and the account is reset (which keeps settings), so
+ * no case sees another's state and the journal starts empty.
+ */
+export function useResetAccountPerTest(ready: (t: TestApp, admin: AdminApi) => void): void {
+  let app: TestApp | undefined;
+  let admin: AdminApi;
+  beforeAll(async () => {
+    app = await createTestApp();
+    admin = adminApi(app);
+    ready(app, admin);
+  });
+  afterAll(() => app?.close());
+  beforeEach(async () => {
+    await admin.patch('/settings', { ...defaultSettings(), force: true }).expect(200);
+    await admin.post('/reset').expect(200);
+  });
+}
 
 export interface AdminEvent {
   id: number;

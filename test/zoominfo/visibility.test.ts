@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, patchBody, userBody, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { patchBody, userBody, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
 import { expectScimError } from '../helpers/scim-http.js';
-import { adminApi, adminUser, userIdOf, type AdminApi } from './support.js';
+import { adminUser, userIdOf, type AdminApi, useResetAccountPerTest } from './support.js';
 
 // PRODUCT.md §3 scimVisibility: "scim-only" hides local users from SCIM (but keeps their names
 // taken); "all" shows them, and a SCIM write claims one (it becomes SSO-linked).
@@ -9,14 +9,11 @@ import { adminApi, adminUser, userIdOf, type AdminApi } from './support.js';
 let t: TestApp;
 let admin: AdminApi;
 let adminId: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = adminApi(t);
+useResetAccountPerTest((app, api) => {
+  t = app;
+  admin = api;
 });
-afterAll(() => t.close());
 beforeEach(async () => {
-  await admin.post('/reset').expect(200);
-  await admin.patch('/settings', { scimVisibility: 'scim-only' }).expect(200);
   adminId = await userIdOf(admin, 'admin@example.com');
 });
 
