@@ -33,7 +33,7 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   for (const file of fixtureFiles(options.target)) {
     const fixture = JSON.parse(readFileSync(file, 'utf8')) as Fixture;
     if (options.resetWithAdminToken) {
-      const adminBase = new URL(options.baseUrl.replace(/\/scim\/v2\/?$/, '') + '/admin/api/reset');
+      const adminBase = options.baseUrl.replace(/\/scim\/v2\/?$/, '') + '/admin/api/reset';
       const answer = await send(adminBase, 'POST', { authorization: `Bearer ${options.resetWithAdminToken}` }, undefined);
       if (answer.status !== 200) throw new Error(`reset before ${fixture.scenario} answered ${answer.status}`);
     }

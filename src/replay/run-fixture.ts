@@ -56,7 +56,7 @@ export async function runFixture(fixture: Fixture, target: ReplayTarget): Promis
 
   const create = async (endpoint: string, body: Record<string, unknown>, label: string): Promise<string | null> => {
     const { id: _id, ...rest } = fill(body, bindings);
-    const answer = await send(new URL(base + endpoint), 'POST', auth, JSON.stringify(rest));
+    const answer = await send(base + endpoint, 'POST', auth, JSON.stringify(rest));
     const id = (answer.json as { id?: unknown } | undefined)?.id;
     if (answer.status !== 201 || typeof id !== 'string') {
       outcomes.push({ scenario: fixture.scenario, step: 'setup', request: `POST ${endpoint} (${label})`, expected: '201', got: String(answer.status), pass: false, detail: answer.text.slice(0, 300) });
@@ -122,7 +122,7 @@ async function runStep(
   const expected = [step.expect.status, ...(step.expect.statusAlternatives ?? [])];
   const outcome: StepOutcome = { scenario, step: String(number), request: `${step.method} ${path}`, expected: expected.join('|'), got: '', pass: false };
 
-  const answer = await send(new URL(base + path), step.method, headers, body);
+  const answer = await send(base + path, step.method, headers, body);
   outcome.got = String(answer.status);
   if (!expected.includes(answer.status)) return { ...outcome, detail: answer.text.slice(0, 300) };
   if (step.expect.list && answer.status === 200) {
@@ -156,6 +156,6 @@ async function readBack(step: FixtureStep, path: string, answer: HttpAnswer, bas
     resourcePath = `${resourcePath.replace(/\/+$/, '')}/${String(id)}`;
   }
   const { authorization } = headers;
-  const again = await send(new URL(base + resourcePath), 'GET', { authorization: authorization!, accept: 'application/scim+json' }, undefined);
+  const again = await send(base + resourcePath, 'GET', { authorization: authorization!, accept: 'application/scim+json' }, undefined);
   return again.status === 200 ? again.json : undefined;
 }
