@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
-import { isSortedDescending, type AdminApi, type AdminEvent, useResetAccountPerTest } from '../zoominfo/support.js';
+import { isSortedDescending, type AdminApi, type AdminEvent, useResetAccountPerTest, ndjson } from '../zoominfo/support.js';
 
 // The journal's status filter, one event by id, and request events that name their user and group
 // (so filtering by user or group finds the requests as well as the changes).
@@ -74,17 +74,7 @@ describe('GET /admin/api/events?status=', () => {
 
   it('applies to the NDJSON export too', async () => {
     await mixedStatuses();
-    const res = await admin
-      .get('/events?status=4xx')
-      .set('Accept', 'application/x-ndjson')
-      .buffer(true)
-      .parse((response, callback) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => callback(null, text));
-      })
-      .expect(200);
+    const res = await ndjson(admin.get('/events?status=4xx')).expect(200);
     const lines = (res.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l) as AdminEvent);
     expect(lines.map((e) => e.status)).toEqual([429, 409, 404]);
   });

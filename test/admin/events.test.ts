@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { patchBody, userBody, ADMIN_TOKEN, GROUP_SCHEMA, type TestApp } from '../helpers/test-app.js';
 import { rawRequest } from '../helpers/scim-http.js';
-import { eventsOfType, isSortedDescending, loadFixture, Replay, type AdminApi, type AdminEvent, useResetAccountPerTest } from '../zoominfo/support.js';
+import { eventsOfType, isSortedDescending, loadFixture, Replay, type AdminApi, type AdminEvent, useResetAccountPerTest, ndjson } from '../zoominfo/support.js';
 
 // PRODUCT.md §5: the journal as the admin API shows it: filters, order, NDJSON export, and what
 // every SCIM request leaves in it.
@@ -127,18 +127,7 @@ describe('GET /admin/api/events', () => {
     // More than a page's worth, to show the stream is not paged.
     for (let i = 0; i < 60; i++) await t.scim.get('/Users?count=1').expect(200);
     const paged = await list('');
-    const res = await t.http
-      .get('/admin/api/events')
-      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-      .set('Accept', 'application/x-ndjson')
-      .buffer(true)
-      .parse((response, callback) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => callback(null, text));
-      })
-      .expect(200);
+    const res = await ndjson(admin.get('/events')).expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const text = res.body as string;
     expect(text.endsWith('\n')).toBe(true);
@@ -149,18 +138,7 @@ describe('GET /admin/api/events', () => {
     expect(events.map((e) => e.id)).toEqual(paged.items.map((e) => e.id));
     expect(events[0]).toEqual(paged.items[0]);
 
-    const filtered = await t.http
-      .get('/admin/api/events?type=user.provisioned')
-      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-      .set('Accept', 'application/x-ndjson')
-      .buffer(true)
-      .parse((response, callback) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => callback(null, body));
-      })
-      .expect(200);
+    const filtered = await ndjson(admin.get('/events?type=user.provisioned')).expect(200);
     const provisioned = (filtered.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l) as AdminEvent);
     expect(provisioned.map((e) => e.type)).toEqual(['user.provisioned', 'user.provisioned']);
   });

@@ -1,7 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import type { TestApp } from './test-app.js';
+import { send } from '../../src/replay/http-client.js';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -34,28 +34,10 @@ export interface RawResponse {
  * One request with exactly the headers given (supertest adds a Content-Type to every body it
  * sends, so a request without one, as Okta's test suite makes, needs the plain http client).
  */
-export function rawRequest(t: TestApp, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export async function rawRequest(t: TestApp, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   const { port } = t.app.server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = undefined;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
+  const answer = await send(`http://127.0.0.1:${port}${path}`, method, headers, body);
+  return { status: answer.status, headers: answer.headers, text: answer.text, body: answer.json };
 }
 
 /** Prototype pollution leaves traces on every plain object; none may be there. */

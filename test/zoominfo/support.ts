@@ -81,6 +81,18 @@ export function adminApi(t: TestApp) {
 
 export type AdminApi = ReturnType<typeof adminApi>;
 
+/** Asks for the journal's NDJSON export and keeps it as text (supertest does not parse NDJSON). */
+export const ndjson = (test: request.Test): request.Test =>
+  test
+    .set('Accept', 'application/x-ndjson')
+    .buffer(true)
+    .parse((response, callback) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => callback(null, text));
+    });
+
 /**
  * One real app for the test file; before every case its settings go back to the defaults (forced:
  * the guard is not what such a reset is about) and the account is reset (which keeps settings), so
