@@ -58,7 +58,7 @@ export function journalTransition(
 }
 
 /** Derives the deprovisioning columns of a row whose `active` a SCIM write just set. */
-export function withActiveState(ctx: RequestContext, before: UserRow | null, next: UserRow, at: string): UserRow {
+export function withActiveState<T extends Pick<UserRow, 'active' | 'deprovisionedAt' | 'deprovisionedBy'>>(ctx: RequestContext, before: UserRow | null, next: T, at: string): T {
   if (!next.active && (before?.deprovisionedBy ?? null) === null) {
     return { ...next, deprovisionedAt: at, deprovisionedBy: deprovisionRecord(ctx, 'active-false', at) };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
-import type { UserRow } from '../store/users-repository.js';
+import type { UserRow, NewUser } from '../store/users-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import type { Settings } from '../zoominfo/settings.js';
 import { hashPassword } from '../zoominfo/passwords.js';
@@ -142,7 +142,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
       return writeTransaction(store, journal, ctx, () => {
         const columns = columnsOf(resource);
         assertUserNameFree(ctx.accountId, columns.userName);
-        const row = withActiveState(ctx, null, {
+        const row = withActiveState<NewUser>(ctx, null, {
           id: randomUUID(),
           accountId: ctx.accountId,
           ...columns,
@@ -154,12 +154,9 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
           deprovisionedBy: null,
           createdAt: at,
           lastModified: at,
-          version: 1,
-          seq: 0,
           resource: JSON.stringify(resource),
         }, at);
-        const { seq: _seq, version: _version, ...fresh } = row;
-        const saved = store.users.insert(fresh, emailsOf(resource));
+        const saved = store.users.insert(row, emailsOf(resource));
         journal.change(ctx, { type: 'user.provisioned', userId: saved.id, message: `${saved.userName} provisioned` });
         if (saved.deprovisionedBy) journal.change(ctx, { type: 'user.deprovisioned', userId: saved.id, trigger: 'active-false', message: `${saved.userName} created inactive` });
         return saved;
