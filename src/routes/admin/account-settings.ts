@@ -27,7 +27,7 @@ function signInUser(store: Store, accountId: string, userName: string): UserRow 
 }
 
 /** Settings, the SCIM token, reset, the sign-in check and readiness: the account as a whole. */
-const adminAccountRoutes: FastifyPluginAsync = async (app) => {
+const adminAccountSettingsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/settings', async (request) => app.store.accounts.find(accountOf(request))!.settings);
 
   app.patch('/settings', async (request) => {
@@ -65,4 +65,4 @@ const adminAccountRoutes: FastifyPluginAsync = async (app) => {
   app.get('/readiness', async (request) => readiness(app.store, accountOf(request)));
 };
 
-export default adminAccountRoutes;
+export default adminAccountSettingsRoutes;

@@ -6,7 +6,7 @@ import { accountOf } from './context.js';
 import adminUsersRoutes from './users.js';
 import adminGroupsRoutes from './groups.js';
 import adminEventsRoutes from './events.js';
-import adminAccountRoutes from './account.js';
+import adminAccountSettingsRoutes from './account-settings.js';
 
 /** /admin/api: JSON, the admin token, {"error","message"} errors (PRODUCT.md §5). */
 const adminApi: FastifyPluginAsync = async (app) => {
@@ -33,7 +33,7 @@ const adminApi: FastifyPluginAsync = async (app) => {
   await app.register(adminUsersRoutes);
   await app.register(adminGroupsRoutes);
   await app.register(adminEventsRoutes);
-  await app.register(adminAccountRoutes);
+  await app.register(adminAccountSettingsRoutes);
 };
 
 export default adminApi;
