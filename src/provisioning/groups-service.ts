@@ -162,7 +162,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
       const user = store.users.findById(ctx.accountId, id);
       if (!user || !user.active || user.scimDeletedAt) continue;
       if (groupLossDeprovisions(settings, cause, store.groups.groupCountOf(id))) {
-        setActive(store, journal, ctx, user, false, cause === 'removal' ? 'group-removal' : 'group-delete', at, group.id);
+        setActive(store, journal, ctx, user, false, cause === 'removal' ? 'group-removal' : 'group-delete', at, { id: group.id, displayName: group.displayName });
       }
     }
   }
@@ -270,6 +270,10 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
         store.groups.removeMemberEverywhere(before.id);
         for (const memberId of memberIds) store.users.touch(ctx.accountId, memberId, at);
         journal.change(ctx, { type: 'group.deleted', groupId: before.id, message: `${before.displayName} deleted with ${memberIds.length} members` });
+        // PRODUCT.md §8.1: each member's timeline says they left the group, as a removal would.
+        for (const memberId of memberIds) {
+          journal.change(ctx, { type: 'member.removed', groupId: before.id, userId: memberId, message: `removed from ${before.displayName} (group deleted)`, data: { cause: 'group-delete' } });
+        }
         applyGroupLoss(ctx, before, memberIds, 'delete', at);
       });
     },

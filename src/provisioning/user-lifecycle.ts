@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { UserRow } from '../store/users-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
-import { deprovisionRecord, type Trigger } from '../zoominfo/deprovisioning.js';
+import { deprovisionRecord, type LostGroup, type Trigger } from '../zoominfo/deprovisioning.js';
 
 /**
  * Moves a user between active and deprovisioned, journaling the change. `deprovisionedBy` names
@@ -15,7 +15,7 @@ export function setActive(
   active: boolean,
   trigger: Trigger,
   at: string,
-  groupId?: string,
+  group?: LostGroup,
 ): UserRow {
   const resource = JSON.parse(row.resource) as Record<string, unknown>;
   resource.active = active;
@@ -23,13 +23,13 @@ export function setActive(
   if (!active && row.deprovisionedBy === null) {
     journal.requestEvent(ctx, null);
     next.deprovisionedAt = at;
-    next.deprovisionedBy = deprovisionRecord(ctx, trigger, at, groupId);
+    next.deprovisionedBy = deprovisionRecord(ctx, trigger, at, group);
   } else if (active && row.deprovisionedBy !== null) {
     next.deprovisionedAt = null;
     next.deprovisionedBy = null;
   }
   const saved = store.users.update(next);
-  journalTransition(journal, ctx, row, saved, trigger, groupId);
+  journalTransition(journal, ctx, row, saved, trigger, group);
   return saved;
 }
 
@@ -40,7 +40,7 @@ export function journalTransition(
   before: UserRow,
   after: UserRow,
   trigger: Trigger,
-  groupId?: string,
+  group?: LostGroup,
 ): void {
   const wasDeprovisioned = before.deprovisionedBy !== null;
   const isDeprovisioned = after.deprovisionedBy !== null;
@@ -48,9 +48,9 @@ export function journalTransition(
     journal.change(ctx, {
       type: 'user.deprovisioned',
       userId: after.id,
-      groupId: groupId ?? null,
+      groupId: group?.id ?? null,
       trigger,
-      message: `${after.userName} deprovisioned (${trigger})`,
+      message: `${after.userName} deprovisioned (${trigger}${group ? `: ${group.displayName}` : ''})`,
     });
   } else if (wasDeprovisioned && !isDeprovisioned) {
     journal.change(ctx, { type: 'user.reactivated', userId: after.id, message: `${after.userName} reactivated` });

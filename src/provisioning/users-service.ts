@@ -22,11 +22,17 @@ import { writeTransaction } from './write.js';
 const emailsOf = (resource: JsonObject): string[] =>
   Array.isArray(resource.emails) ? resource.emails.flatMap((e) => (isObject(e) && typeof e.value === 'string' ? [e.value] : [])) : [];
 
-/** ZoomInfo gives every user a role; "User" unless the IdP says otherwise (PRODUCT.md §2). */
-function withZoomInfoDefaults(resource: JsonObject): JsonObject {
+/**
+ * ZoomInfo gives every user a role: "User" unless the IdP says otherwise (PRODUCT.md §2). A write
+ * that names no role keeps the one the user has (PRODUCT.md §8.1): an Okta PUT carries no ZoomInfo
+ * extension at all, and must not demote an Admin by omission, as `active` is kept too.
+ */
+function withZoomInfoDefaults(resource: JsonObject, roleBefore = 'User'): JsonObject {
   const ext = isObject(resource[ZOOMINFO_USER_SCHEMA]) ? (resource[ZOOMINFO_USER_SCHEMA] as JsonObject) : {};
-  return { ...resource, [ZOOMINFO_USER_SCHEMA]: { role: 'User', ...ext } };
+  return { ...resource, [ZOOMINFO_USER_SCHEMA]: { ...ext, role: ext.role ?? roleBefore } };
 }
+
+const roleIn = (resource: JsonObject): string => ((resource[ZOOMINFO_USER_SCHEMA] as JsonObject | undefined)?.role as string | undefined) ?? 'User';
 
 /** The indexed columns of a user row, derived from its resource. */
 function columnsOf(resource: JsonObject) {
@@ -101,7 +107,13 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     const saved = store.users.update(next, emailsOf(resource));
     // Groups show a member's display (displayName, else userName): their ETags follow it.
     if ((saved.displayName ?? saved.userName) !== (before.displayName ?? before.userName)) store.groups.touchGroupsOf(saved.id, at);
-    journal.change(ctx, { type: 'user.updated', userId: saved.id, message: `${saved.userName} updated` });
+    const role = { from: roleIn(JSON.parse(before.resource) as JsonObject), to: roleIn(resource) };
+    if (role.from !== role.to) {
+      // An explicit role change says so; an Admin losing the role is a warning (PRODUCT.md §8.1, §8.2).
+      journal.change(ctx, { type: 'user.updated', level: role.from === 'Admin' ? 'warning' : 'info', userId: saved.id, message: `${saved.userName}: role ${role.from} -> ${role.to}`, data: { role } });
+    } else {
+      journal.change(ctx, { type: 'user.updated', userId: saved.id, message: `${saved.userName} updated` });
+    }
     journalTransition(journal, ctx, before, saved, 'active-false');
     return saved;
   }
@@ -170,7 +182,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
       return writeTransaction(store, journal, ctx, () => {
         const before = visibleRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
-        const resource = withZoomInfoDefaults(checked);
+        const resource = withZoomInfoDefaults(checked, roleIn(JSON.parse(before.resource) as JsonObject));
         if (resource.active === undefined) resource.active = before.active;
         return save(ctx, before, resource, password, at);
       });
@@ -183,7 +195,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         checkIfMatch(ifMatch, before.version);
         if (operations.length === 0) return before;
         const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
-        const resource = withZoomInfoDefaults(result.resource);
+        const resource = withZoomInfoDefaults(result.resource, roleIn(JSON.parse(before.resource) as JsonObject));
         if (resource.active === undefined) resource.active = before.active;
         if (typeof resource.active !== 'boolean') throw invalidValue('active must be a boolean');
         return save(ctx, before, resource, result.password, at);

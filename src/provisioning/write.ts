@@ -1,9 +1,10 @@
 import type { Store } from '../store/store.js';
 import type { Journal, RequestContext } from '../journal.js';
+import { guardScimWrite, journalScimRefusal, ScimLockoutRefusal } from '../zoominfo/lockout-guard.js';
 
 /**
  * Runs a SCIM write in one transaction that begins with the request's journal event, so every
- * state change can name it. If the write fails, nothing of it (event id included) survives. When
+ * state change can name it, behind the lockout guard (zoominfo/lockout-guard.ts). If the write fails, nothing of it (event id included) survives. When
  * the route set `ctx.complete`, the request event's status and response are written in the same
  * transaction, so an acknowledged write and its whole journal entry are committed together.
  */
@@ -15,7 +16,7 @@ export function writeTransaction<T>(store: Store, journal: Journal, ctx: Request
     // waits for that commit.
     return store.batched(() => {
       journal.requestEvent(ctx, null);
-      const result = fn();
+      const result = guardScimWrite(store, journal, ctx, fn);
       // The route's answer (status and body) is journaled in this same transaction: one commit.
       if (complete) {
         ctx.complete = undefined;
@@ -28,6 +29,8 @@ export function writeTransaction<T>(store: Store, journal: Journal, ctx: Request
     ctx.requestEventId = before;
     ctx.outcomeRecorded = false;
     ctx.complete = complete;
+    // Rolled back above; the refusal itself is kept, in the batch this write would have joined.
+    if (error instanceof ScimLockoutRefusal) journalScimRefusal(journal, ctx, error);
     throw error;
   }
 }

@@ -15,13 +15,14 @@ export type EventType =
   | 'settings.changed'
   | 'guard.refused'
   | 'guard.forced'
+  | 'guard.breached'
   | 'token.rotated'
   | 'fault.injected';
 
 export interface NewEvent {
   accountId: string;
   type: EventType;
-  level?: 'info' | 'warning';
+  level?: 'info' | 'warning' | 'error';
   idp?: string;
   requestEventId?: number | null;
   requestId?: string | null;

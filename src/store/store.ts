@@ -3,6 +3,7 @@ import { createUsersRepository } from './users-repository.js';
 import { createGroupsRepository } from './groups-repository.js';
 import { createAccountsRepository } from './accounts-repository.js';
 import { createEventsRepository } from './events-repository.js';
+import { createRehearsalRepository } from './rehearsal-repository.js';
 
 interface OpenBatch {
   /** Settles when the batch's COMMIT has run: resolved once committed, rejected if it failed. */
@@ -68,6 +69,7 @@ export function createStore(db: Db, options: { journalMaxEvents: number }) {
     groups: createGroupsRepository(db),
     accounts,
     events,
+    rehearsal: createRehearsalRepository(db, flushEvents),
     /** Runs fn in one SQLite transaction (BEGIN IMMEDIATE: writers queue instead of failing). */
     transaction<T>(fn: () => T): T {
       if (!db.inTransaction) {

@@ -11,6 +11,7 @@ export interface DeprovisionedBy {
   at: string;
   eventId: number | null;
   groupId?: string;
+  groupName?: string;
 }
 
 export interface UserRow {
@@ -222,8 +223,9 @@ export function createUsersRepository(db: Db) {
     map.set(key, value);
   };
 
-  const activeAdmins = db.prepare(`SELECT * FROM users WHERE account_id = ? AND active = 1 AND scim_deleted_at IS NULL
-    AND deprovisioned_by IS NULL AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'`);
+  const activeAdmins = db.prepare(`SELECT * FROM users WHERE account_id = ?
+    AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'
+    AND active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL ORDER BY seq`);
   // Users a group removal left active in no group at all: what onGroupRemoval "none" lets happen.
   const strandedByGroupRemoval = db.prepare(`SELECT * FROM users u WHERE u.account_id = ? AND u.active = 1
     AND u.scim_deleted_at IS NULL AND u.sso_linked = 1

@@ -4,8 +4,19 @@ import type { Settings } from './settings.js';
 
 export type Trigger = DeprovisionedBy['trigger'];
 
+/** The group whose removal or deletion deprovisioned a user: its name is kept after it is gone. */
+export interface LostGroup {
+  id: string;
+  displayName: string;
+}
+
 /** The record PRODUCT.md §3 keeps of the request that first deprovisioned a user. */
-export function deprovisionRecord(ctx: RequestContext, trigger: Trigger, at: string, groupId?: string): DeprovisionedBy {
+export function deprovisionRecord(
+  ctx: Pick<RequestContext, 'method' | 'path' | 'idp' | 'requestEventId'>,
+  trigger: Trigger,
+  at: string,
+  group?: LostGroup,
+): DeprovisionedBy {
   return {
     trigger,
     method: ctx.method,
@@ -13,7 +24,8 @@ export function deprovisionRecord(ctx: RequestContext, trigger: Trigger, at: str
     idp: ctx.idp,
     at,
     eventId: ctx.requestEventId ?? null,
-    ...(groupId && { groupId }),
+    // PRODUCT.md §8.1: the group is named too, so the record still says which after it is deleted.
+    ...(group && { groupId: group.id, groupName: group.displayName }),
   };
 }
 

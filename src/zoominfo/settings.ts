@@ -30,6 +30,8 @@ export const settingsSchema = z.object({
     onGroupRemoval: z.enum(['none', 'when-no-groups']),
     onGroupDelete: z.enum(['none', 'when-no-groups']),
   }),
+  // PRODUCT.md §8.1: what SCIM traffic that leaves no active Admin able to sign in gets.
+  guard: z.object({ scim: z.enum(['warn', 'refuse']) }),
   faults: faultsSchema,
 });
 
@@ -41,6 +43,7 @@ export const defaultSettings = (): Settings => ({
   requireSso: false,
   scimVisibility: 'scim-only',
   deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
+  guard: { scim: 'warn' },
   faults: noFaults(),
 });
 
@@ -52,6 +55,7 @@ export const settingsPatchSchema = z
     requireSso: z.boolean(),
     scimVisibility: z.enum(['scim-only', 'all']),
     deprovision: settingsSchema.shape.deprovision.partial().strict(),
+    guard: settingsSchema.shape.guard.partial().strict(),
     faults: faultsSchema.partial().strict(),
     force: z.boolean(),
   })
@@ -64,7 +68,13 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export function readSettings(json: string): Settings {
   const stored = JSON.parse(json) as Partial<Settings>;
   const defaults = defaultSettings();
-  const merged = { ...defaults, ...stored, deprovision: { ...defaults.deprovision, ...stored.deprovision }, faults: { ...defaults.faults, ...stored.faults } };
+  const merged = {
+    ...defaults,
+    ...stored,
+    deprovision: { ...defaults.deprovision, ...stored.deprovision },
+    guard: { ...defaults.guard, ...stored.guard },
+    faults: { ...defaults.faults, ...stored.faults },
+  };
   const parsed = settingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : defaults;
 }

@@ -8,20 +8,23 @@ export interface SignInAnswer {
   reason: string;
 }
 
-const roleOf = (row: UserRow): string => {
+export const roleOf = (row: Pick<UserRow, 'resource'>): string => {
   const ext = (JSON.parse(row.resource) as Record<string, { role?: string } | undefined>)['urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User'];
   return ext?.role ?? 'User';
 };
 
 export const isAdmin = (row: UserRow): boolean => roleOf(row) === 'Admin';
 
-export const isActive = (row: UserRow): boolean => row.active && row.scimDeletedAt === null && row.deprovisionedBy === null;
+/** What the sign-in check reads of a user. */
+export type SignInFacts = Pick<UserRow, 'active' | 'scimDeletedAt' | 'deprovisionedBy' | 'ssoLinked' | 'source'>;
+
+export const isActive = (row: Pick<UserRow, 'active' | 'scimDeletedAt' | 'deprovisionedBy'>): boolean => row.active && row.scimDeletedAt === null && row.deprovisionedBy === null;
 
 /**
  * PRODUCT.md §3: SSO works for an active, SSO-linked user while SSO is configured; password works
  * for an active local user while Require SSO is off.
  */
-export function checkSignIn(user: UserRow | null, method: SignInMethod, settings: Settings): SignInAnswer {
+export function checkSignIn(user: SignInFacts | null, method: SignInMethod, settings: Settings): SignInAnswer {
   if (!user) return { allowed: false, reason: 'no such user in this account' };
   if (!isActive(user)) return { allowed: false, reason: 'the user is deprovisioned' };
   if (method === 'sso') {
@@ -34,19 +37,6 @@ export function checkSignIn(user: UserRow | null, method: SignInMethod, settings
   return { allowed: true, reason: 'active local user and Require SSO is off' };
 }
 
-export interface LockedOut {
-  userName: string;
-  reason: string;
-}
-
-/** Active Admins who could sign in by no method under these settings: the guard's list. */
-export function lockedOutAdmins(users: UserRow[], settings: Settings): LockedOut[] {
-  return users
-    .filter((u) => isActive(u) && isAdmin(u))
-    .flatMap((u) => {
-      const sso = checkSignIn(u, 'sso', settings);
-      const password = checkSignIn(u, 'password', settings);
-      if (sso.allowed || password.allowed) return [];
-      return [{ userName: u.userName, reason: `SSO: ${sso.reason}; password: ${password.reason}` }];
-    });
-}
+/** Whether a user could sign in by either method. */
+export const canSignIn = (user: SignInFacts, settings: Settings): boolean =>
+  checkSignIn(user, 'sso', settings).allowed || checkSignIn(user, 'password', settings).allowed;

@@ -250,6 +250,7 @@ describe('settings', () => {
       requireSso: false,
       scimVisibility: 'scim-only',
       deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
+      guard: { scim: 'warn' },
       faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] },
     });
   });
@@ -330,9 +331,20 @@ describe('readiness', () => {
   const readiness = async () => (await admin.get('/readiness').expect(200)).body as { ready: boolean; items: Item[] };
   const statusOf = (r: { items: Item[] }) => Object.fromEntries(r.items.map((i) => [i.id, i.status]));
 
-  it('has the six ids, each with a title and a reason', async () => {
+  it('has the ten ids, each with a title and a reason', async () => {
     const r = await readiness();
-    expect(r.items.map((i) => i.id)).toEqual(['sso-configured', 'token-issued', 'users-provisioned', 'deprovisioning-observed', 'group-removal-gap', 'require-sso-safe']);
+    expect(r.items.map((i) => i.id)).toEqual([
+      'sso-configured',
+      'token-issued',
+      'connection-tested',
+      'users-provisioned',
+      'deprovisioning-observed',
+      'rehearsal-coverage',
+      'group-removal-gap',
+      'attribute-mapping',
+      'admin-can-sign-in',
+      'require-sso-safe',
+    ]);
     for (const item of r.items) {
       expect(item.title.length).toBeGreaterThan(0);
       expect(item.reason.length).toBeGreaterThan(0);
@@ -345,9 +357,13 @@ describe('readiness', () => {
     expect(statusOf(r)).toEqual({
       'sso-configured': 'pass',
       'token-issued': 'pass',
+      'connection-tested': 'fail',
       'users-provisioned': 'fail',
       'deprovisioning-observed': 'fail',
+      'rehearsal-coverage': 'warn',
       'group-removal-gap': 'pass',
+      'attribute-mapping': 'pass',
+      'admin-can-sign-in': 'pass',
       'require-sso-safe': 'fail',
     });
     expect(r.ready).toBe(false);
@@ -362,15 +378,21 @@ describe('readiness', () => {
     await admin.patch('/settings', { scimVisibility: 'all' }).expect(200);
     const adminId = await userIdOf(admin, 'admin@example.com');
     await t.scim.patch(`/Users/${adminId}`, patchBody({ op: 'replace', path: 'title', value: 'Owner' })).expect(200); // claimed
+    await t.scim.get('/Users?startIndex=1&count=1').expect(200); // the IdP's connection test
     const u = await createScimUser();
     await t.scim.patch(`/Users/${u.id}`, patchBody({ op: 'Replace', path: 'active', value: 'False' })).expect(200);
+    await t.scim.delete(`/Users/${(await createScimUser()).id}`).expect(204);
     const r = await readiness();
     expect(statusOf(r)).toEqual({
       'sso-configured': 'pass',
       'token-issued': 'pass',
+      'connection-tested': 'pass',
       'users-provisioned': 'pass',
       'deprovisioning-observed': 'pass',
+      'rehearsal-coverage': 'pass',
       'group-removal-gap': 'pass',
+      'attribute-mapping': 'pass',
+      'admin-can-sign-in': 'pass',
       'require-sso-safe': 'pass',
     });
     expect(r.ready).toBe(true);
@@ -378,6 +400,7 @@ describe('readiness', () => {
 
   it('a warning does not make it unready', async () => {
     await admin.patch('/settings', { scimVisibility: 'all' }).expect(200);
+    await t.scim.get('/Users?startIndex=1&count=1').expect(200);
     await t.scim.patch(`/Users/${await userIdOf(admin, 'admin@example.com')}`, patchBody({ op: 'replace', path: 'title', value: 'Owner' })).expect(200);
     const u = await createScimUser();
     const gone = await createScimUser();

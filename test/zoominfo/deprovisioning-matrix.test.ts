@@ -49,7 +49,8 @@ async function expectDeprovisioned(userId: string, expected: Expected): Promise<
     idp: expected.idp,
     at: expect.any(String),
     eventId: expect.any(Number),
-    ...(expected.groupId && { groupId: expected.groupId }),
+    // The group is named as well as identified: the name outlives the group (PRODUCT.md §8.1).
+    ...(expected.groupId && { groupId: expected.groupId, groupName: expect.any(String) }),
   });
   expect(Number.isNaN(Date.parse(by.at))).toBe(false);
   expect(listed!.deprovisionedAt).toBe(by.at);

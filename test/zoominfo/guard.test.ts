@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { patchBody, userBody, ZOOMINFO, type TestApp } from '../helpers/test-app.js';
 import { adminUser, eventsOfType, userIdOf, type AdminApi, useResetAccountPerTest } from './support.js';
 
-// PRODUCT.md §3/§5: the lockout guard refuses a settings change that would leave an active Admin
-// able to sign in by no method, lists who, and yields to "force".
+// PRODUCT.md §8.1 (over §3/§5): the lockout guard refuses a settings change that would leave no
+// active Admin able to sign in, lists the Admins locked out, and yields to "force".
 
 let t: TestApp;
 let admin: AdminApi;
@@ -63,11 +63,14 @@ describe('turning requireSso on', () => {
     expect(password.body.allowed).toBe(false);
   });
 
-  it('an Admin provisioned through SCIM does not unlock the seeded local admin', async () => {
+  it('is allowed once an Admin provisioned through SCIM can sign in with SSO, though the local admin loses password sign-in', async () => {
     await provisionAdmin();
-    const res = await admin.patch('/settings', { requireSso: true }).expect(409);
-    // Only the local admin is listed: the SCIM Admin is SSO-linked and could still sign in.
-    expect(res.body.lockedOut.map((l: { userName: string }) => l.userName)).toEqual(['admin@example.com']);
+    const res = await admin.patch('/settings', { requireSso: true }).expect(200);
+    expect(res.body.requireSso).toBe(true);
+    const password = await admin.post('/sign-in-check', { userName: 'admin@example.com', method: 'password' }).expect(200);
+    expect(password.body.allowed).toBe(false);
+    const sso = await admin.post('/sign-in-check', { userName: 'idp.admin@example.com', method: 'sso' }).expect(200);
+    expect(sso.body.allowed).toBe(true);
   });
 
   it.each(['patch', 'put'] as const)('is allowed without force once the seeded admin is claimed by a SCIM %s', async (how) => {
@@ -83,11 +86,15 @@ describe('turning requireSso on', () => {
     expect(sso.body.allowed).toBe(true);
   });
 
-  it('is allowed once the seeded admin is deprovisioned', async () => {
+  it('is refused with zero Admins: the account is already locked, and the refusal says how to get back in', async () => {
     await admin.patch('/settings', { scimVisibility: 'all' }).expect(200);
     const id = await userIdOf(admin, 'admin@example.com');
     await t.scim.patch(`/Users/${id}`, patchBody({ op: 'replace', value: { active: false } })).expect(200);
-    await admin.patch('/settings', { requireSso: true }).expect(200);
+    const res = await admin.patch('/settings', { requireSso: true }).expect(409);
+    expect(res.body).toMatchObject({ error: 'lockout', lockedOut: [] });
+    expect(res.body.message).toContain('no active Admin');
+    expect(res.body.message).toContain('scimVisibility');
+    expect((await settings()).requireSso).toBe(false);
   });
 
   it('a readiness check names the admin who would be locked out', async () => {
@@ -122,9 +129,10 @@ describe('turning ssoConfigured off', () => {
     expect(await eventsOfType(admin, 'guard.refused')).toHaveLength(0);
   });
 
-  it('is refused, even with requireSso off, while an Admin provisioned by SCIM could then sign in by no method', async () => {
+  it('is refused, even with requireSso off, when the only Admin was provisioned by SCIM', async () => {
     // A SCIM-provisioned user has no ZoomInfo password: without SSO it cannot sign in at all.
     await provisionAdmin('sso.only.admin@example.com');
+    await admin.patch('/users/' + (await userIdOf(admin, 'admin@example.com')), { role: 'User' }).expect(200);
     const res = await admin.patch('/settings', { ssoConfigured: false }).expect(409);
     expect(res.body.lockedOut).toEqual([{ userName: 'sso.only.admin@example.com', reason: expect.stringMatching(/SSO/) }]);
     expect((await settings()).ssoConfigured).toBe(true);

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { settingsPatchSchema } from '../../zoominfo/settings.js';
-import { changeSettings, GuardRefusal } from '../../zoominfo/settings-service.js';
+import { changeSettings } from '../../zoominfo/settings-service.js';
+import { accessOf } from '../../zoominfo/lockout-guard.js';
+import { LOCKOUT_REMEDY } from '../../zoominfo/admin-access.js';
 import { rotateToken, TokenRefused } from '../../zoominfo/tokens.js';
 import { resetAccount } from '../../zoominfo/reset.js';
 import { checkSignIn } from '../../zoominfo/sign-in.js';
@@ -9,8 +11,10 @@ import { readiness } from '../../zoominfo/readiness.js';
 import type { Store } from '../../store/store.js';
 import type { UserRow } from '../../store/users-repository.js';
 import { caseKey } from '../../store/case-key.js';
-import { conflictError } from './errors.js';
+import { asLockout, conflictError } from './errors.js';
 import { accountOf } from './context.js';
+
+const resetBody = z.object({ force: z.boolean().default(false) }).strict();
 
 const signInQuery = z.object({ userName: z.string().min(1).max(256), method: z.enum(['sso', 'password']) }).strict();
 
@@ -35,10 +39,7 @@ const adminAccountSettingsRoutes: FastifyPluginAsync = async (app) => {
     try {
       return changeSettings(app.store, accountOf(request), patch);
     } catch (error) {
-      if (error instanceof GuardRefusal) {
-        throw conflictError('lockout', `${error.message}; send "force": true to go ahead anyway`, { lockedOut: error.lockedOut });
-      }
-      throw error;
+      throw asLockout(error);
     }
   });
 
@@ -52,7 +53,12 @@ const adminAccountSettingsRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/reset', async (request) => {
-    resetAccount(app.store, accountOf(request));
+    const { force } = resetBody.parse(request.body ?? {});
+    try {
+      resetAccount(app.store, accountOf(request), force);
+    } catch (error) {
+      throw asLockout(error);
+    }
     return { status: 'reset' };
   });
 
@@ -63,6 +69,12 @@ const adminAccountSettingsRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/readiness', async (request) => readiness(app.store, accountOf(request)));
+
+  // PRODUCT.md §8.1's invariant as it stands: the admin view's banner reads it on every page.
+  app.get('/admin-access', async (request) => {
+    const access = accessOf(app.store, accountOf(request));
+    return { holds: access.holds, summary: access.holds ? access.summary : `${access.summary}. To fix it: ${LOCKOUT_REMEDY}`, admins: access.admins };
+  });
 };
 
 export default adminAccountSettingsRoutes;

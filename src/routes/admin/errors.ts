@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
+import { GuardRefusal } from '../../zoominfo/lockout-guard.js';
 
 /** The admin API's one error shape: {"error": code, "message": text} (PRODUCT.md §5). */
 export class AdminError extends Error {
@@ -16,6 +17,10 @@ export class AdminError extends Error {
 export const badInput = (field: string, message: string) => new AdminError(400, 'invalid_input', `${field}: ${message}`, { field });
 export const notFoundError = (what: string) => new AdminError(404, 'not_found', `${what} not found`);
 export const conflictError = (code: string, message: string, extra: Record<string, unknown> = {}) => new AdminError(409, code, message, extra);
+
+/** The lockout guard's refusal as PRODUCT.md §5 words it: 409 `lockout` with the Admins locked out. */
+export const asLockout = (error: unknown): unknown =>
+  error instanceof GuardRefusal ? conflictError('lockout', `${error.message}. Send "force": true to go ahead anyway`, { lockedOut: error.lockedOut }) : error;
 
 export function fromZod(error: ZodError): AdminError {
   const issue = error.issues[0]!;

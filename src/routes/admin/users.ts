@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { pagingSchema, offsetOf } from './paging.js';
 import { presentEvent, presentUser } from './present.js';
-import { conflictError, notFoundError } from './errors.js';
-import { createLocalUser } from '../../zoominfo/local-users.js';
+import { asLockout, conflictError, notFoundError } from './errors.js';
+import { addLocalUser, changeLocalUser, NotLocal } from '../../zoominfo/local-users.js';
 import { accountOf, adminContext } from './context.js';
 
 const listQuery = pagingSchema.extend({
@@ -17,7 +17,12 @@ const newLocalUser = z
     name: z.object({ givenName: z.string().max(256).optional(), familyName: z.string().max(256).optional(), formatted: z.string().max(512).optional() }).strict().optional(),
     role: z.enum(['User', 'Admin']).default('User'),
     password: z.string().min(1).max(1024).optional(),
+    force: z.boolean().default(false),
   })
+  .strict();
+
+const localUserChange = z
+  .object({ active: z.boolean().optional(), role: z.enum(['User', 'Admin']).optional(), force: z.boolean().default(false) })
   .strict();
 
 const TIMELINE_LIMIT = 1000;
@@ -36,15 +41,28 @@ const adminUsersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/users', async (request, reply) => {
-    const input = newLocalUser.parse(request.body ?? {});
+    const { force, ...input } = newLocalUser.parse(request.body ?? {});
     const accountId = accountOf(request);
-    const row = app.store.transaction(() => {
-      if (app.store.users.findByUserName(accountId, input.userName)) throw conflictError('uniqueness', `userName "${input.userName}" is already taken`);
-      const created = createLocalUser(app.store, accountId, input);
-      app.store.events.insert({ accountId, type: 'user.provisioned', userId: created.id, message: `local user ${created.userName} created in the admin view`, data: { source: 'local' } });
-      return created;
-    });
-    return reply.code(201).send(presentUser(row));
+    if (app.store.users.findByUserName(accountId, input.userName)) throw conflictError('uniqueness', `userName "${input.userName}" is already taken`);
+    try {
+      return reply.code(201).send(presentUser(addLocalUser(app.store, accountId, input, force)));
+    } catch (error) {
+      throw asLockout(error);
+    }
+  });
+
+  // Deactivating, reactivating, promoting or demoting a local user, as ZoomInfo's own user page does.
+  app.patch<{ Params: { id: string } }>('/users/:id', async (request) => {
+    const { force, ...change } = localUserChange.parse(request.body ?? {});
+    const accountId = accountOf(request);
+    const row = app.store.users.findById(accountId, request.params.id);
+    if (!row) throw notFoundError(`user ${request.params.id}`);
+    try {
+      return presentUser(changeLocalUser(app.store, row, change, force));
+    } catch (error) {
+      if (error instanceof NotLocal) throw conflictError('managed_by_idp', error.message);
+      throw asLockout(error);
+    }
   });
 
   app.get<{ Params: { id: string } }>('/users/:id', async (request) => {
