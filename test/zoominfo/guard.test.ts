@@ -144,3 +144,81 @@ describe('turning ssoConfigured off', () => {
     expect(res.body.error).toBe('lockout');
   });
 });
+
+describe('admin-side actions (PRODUCT.md §8.1)', () => {
+  const seededId = () => userIdOf(admin, 'admin@example.com');
+
+  it('deactivating or demoting the last Admin who can sign in is refused, and "force" goes ahead', async () => {
+    const id = await seededId();
+    for (const change of [{ active: false }, { role: 'User' }]) {
+      const res = await admin.patch(`/users/${id}`, change).expect(409);
+      expect(res.body).toMatchObject({ error: 'lockout', lockedOut: [] });
+      expect(res.body.message).toContain('no active Admin');
+      expect(await adminUser(admin, id)).toMatchObject({ status: 'active', role: 'Admin' });
+    }
+    expect(await eventsOfType(admin, 'guard.refused')).toHaveLength(2);
+    const forced = await admin.patch(`/users/${id}`, { active: false, force: true }).expect(200);
+    expect(forced.body).toMatchObject({ status: 'deprovisioned', deprovisionedBy: { trigger: 'active-false', method: 'PATCH' } });
+    expect(await eventsOfType(admin, 'guard.forced')).toHaveLength(1);
+    expect(await eventsOfType(admin, 'user.deprovisioned')).toHaveLength(1);
+  });
+
+  it('demoting one of two Admins who can sign in goes ahead, journaled as a warning', async () => {
+    await provisionAdmin();
+    const id = await seededId();
+    const res = await admin.patch(`/users/${id}`, { role: 'User' }).expect(200);
+    expect(res.body.role).toBe('User');
+    const updated = await eventsOfType(admin, 'user.updated');
+    expect(updated[0]).toMatchObject({ level: 'warning', userId: id, data: { role: { from: 'Admin', to: 'User' } } });
+  });
+
+  it('a user provisioned by the IdP is changed in the IdP, not here', async () => {
+    const id = await provisionAdmin();
+    const res = await admin.patch(`/users/${id}`, { active: false }).expect(409);
+    expect(res.body.error).toBe('managed_by_idp');
+  });
+
+  it('creating a local Admin who could not sign in is refused while no Admin can', async () => {
+    await admin.patch('/settings', { requireSso: true, force: true }).expect(200);
+    const res = await admin.post('/users', { userName: 'new.owner@example.com', role: 'Admin', password: 'x' }).expect(409);
+    expect(res.body.error).toBe('lockout');
+    expect(res.body.message).toContain('scimVisibility');
+    expect((await admin.get('/users?q=new.owner').expect(200)).body.total).toBe(0);
+    await admin.post('/users', { userName: 'new.owner@example.com', role: 'Admin', force: true }).expect(201);
+    // A local User (not an Admin) is no part of the invariant: created as before.
+    await admin.post('/users', { userName: 'staff@example.com' }).expect(201);
+  });
+
+  it('a reset while Require SSO is on is refused (the re-seeded owner could not sign in), unless forced', async () => {
+    await t.scim.post('/Users', userBody()).expect(201);
+    await provisionAdmin();
+    await admin.patch('/settings', { requireSso: true }).expect(200);
+    const res = await admin.post('/reset').expect(409);
+    expect(res.body.error).toBe('lockout');
+    expect((await admin.get('/users').expect(200)).body.total).toBe(3);
+    expect(await eventsOfType(admin, 'guard.refused')).toHaveLength(1);
+    await admin.post('/reset', { force: true }).expect(200);
+    expect((await admin.get('/users').expect(200)).body.total).toBe(1);
+    expect(await eventsOfType(admin, 'guard.forced')).toHaveLength(1);
+  });
+
+  it('bad input to guard.scim is a 400 naming the field and changes nothing', async () => {
+    const before = await settings();
+    const res = await admin.patch('/settings', { guard: { scim: 'maybe' } }).expect(400);
+    expect(res.body).toMatchObject({ error: 'invalid_input', field: 'guard.scim' });
+    await admin.patch('/settings', { guard: { scim: 'refuse', other: 1 } }).expect(400);
+    expect(await settings()).toEqual(before);
+  });
+});
+
+describe('GET /admin/api/admin-access', () => {
+  it('answers the invariant with every active Admin and how they sign in', async () => {
+    const ok = (await admin.get('/admin-access').expect(200)).body;
+    expect(ok).toMatchObject({ holds: true, admins: [{ userName: 'admin@example.com', canSignIn: true, reason: expect.stringContaining('password') }] });
+    await admin.patch('/settings', { requireSso: true, force: true }).expect(200);
+    const broken = (await admin.get('/admin-access').expect(200)).body;
+    expect(broken.holds).toBe(false);
+    expect(broken.admins[0]).toMatchObject({ canSignIn: false });
+    expect(broken.summary).toContain('To fix it');
+  });
+});
