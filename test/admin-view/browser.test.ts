@@ -11,7 +11,7 @@ import type { Fixture } from '../../src/replay/fixture.js';
 import { seedSyntheticData } from '../../src/cli/synthetic-data.js';
 import { DEFAULT_ACCOUNT } from '../../src/store/accounts-repository.js';
 import { ARTIFACTS, CHROMIUM, LAUNCH_ARGS, chromiumAvailable, seriousAxeViolations } from '../helpers/browser.js';
-import { ADMIN_TOKEN, createTestApp, SCIM_TOKEN, userBody, ZOOMINFO, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, createTestApp, patchBody, SCIM_TOKEN, userBody, ZOOMINFO, type TestApp } from '../helpers/test-app.js';
 
 const available = chromiumAvailable;
 
@@ -253,6 +253,9 @@ describe.skipIf(!available)('admin view in a browser', () => {
   });
 
   it('refuses Require SSO while an admin would be locked out, names them and offers force', async () => {
+    // Dana, the IdP's Admin, would keep SSO sign-in: the IdP demotes her, leaving the local owner.
+    const dana = (await t.scim.get('/Users?filter=userName%20eq%20%22dana.admin%40example.com%22').expect(200)).body.Resources[0];
+    await t.scim.patch(`/Users/${dana.id}`, patchBody({ op: 'replace', path: `${ZOOMINFO}:role`, value: 'User' })).expect(200);
     await go('#/settings');
     for (const label of ['SAML SSO configured', 'Auto Provisioning User Management', 'Require SSO', 'SCIM visibility', 'On DELETE /Users/{id}', 'On removal from a group', 'On deleting a group']) {
       expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);
@@ -264,6 +267,10 @@ describe.skipIf(!available)('admin view in a browser', () => {
     await answer.getByRole('heading', { name: /lock admins out/ }).waitFor();
     expect(await answer.locator('ul.locked-out').textContent()).toContain('admin@example.com');
     expect(await answer.textContent()).toMatch(/Warning: forcing it leaves this admin with no way to sign in/);
+    // The refusal says how to get back in, and the form shows the saved state, not the refused one.
+    expect(await answer.locator('#guard-remedy').textContent()).toContain('scimVisibility');
+    expect(await page.getByLabel('Require SSO', { exact: true }).isChecked()).toBe(false);
+    expect(await page.locator('#lockout-banner').isHidden()).toBe(true);
     expect((await admin('/settings').expect(200)).body.requireSso).toBe(false);
     await accessible('settings (guard answer)');
     await shot('settings-guard', 'admin-settings');
@@ -272,12 +279,20 @@ describe.skipIf(!available)('admin view in a browser', () => {
     await expect.poll(() => page.locator('#settings-status').textContent()).toMatch(/Saved with force/);
     expect((await admin('/settings').expect(200)).body.requireSso).toBe(true);
     expect((await admin('/events?type=guard.forced').expect(200)).body.total).toBe(1);
+    // Locked out now: a red banner on every page names the Admin and why, until it holds again.
+    const banner = page.locator('#lockout-banner');
+    await banner.waitFor({ state: 'visible' });
+    expect(await banner.textContent()).toMatch(/no active Admin can sign in[\s\S]*admin@example\.com/);
+    await go('#/users');
+    await banner.waitFor({ state: 'visible' });
+    await shot('lockout-banner');
 
     await go('#/settings');
     await page.getByLabel('Require SSO', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => page.locator('#settings-status').textContent()).toBe('Settings saved.');
     expect((await admin('/settings').expect(200)).body.requireSso).toBe(false);
+    await banner.waitFor({ state: 'hidden' });
   });
 
   it('rotates the SCIM token, shows the new one once, and the old one stops working', async () => {
@@ -297,7 +312,8 @@ describe.skipIf(!available)('admin view in a browser', () => {
     await go('#/readiness');
     const items = page.locator('.check-item');
     expect(await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-id')))).toEqual([
-      'sso-configured', 'token-issued', 'users-provisioned', 'deprovisioning-observed', 'group-removal-gap', 'require-sso-safe',
+      'sso-configured', 'token-issued', 'connection-tested', 'users-provisioned', 'deprovisioning-observed', 'rehearsal-coverage',
+      'group-removal-gap', 'attribute-mapping', 'admin-can-sign-in', 'require-sso-safe',
     ]);
     expect(await page.locator('.check-item[data-id="deprovisioning-observed"]').textContent()).toMatch(/Pass.*active-false.*delete/);
     expect(await page.locator('.check-item[data-id="require-sso-safe"]').textContent()).toMatch(/Fail.*admin@example\.com/);

@@ -33,6 +33,7 @@ function showSignIn(message = '') {
   $('nav').hidden = true;
   $('account-switcher').hidden = true;
   $('account-banner').hidden = true;
+  $('lockout-banner').hidden = true;
   $('account-notice').textContent = '';
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
@@ -87,6 +88,29 @@ async function showApp(focus) {
   render(focus);
 }
 
+/**
+ * The red banner on every page while no active Admin can sign in (PRODUCT.md §8.1), read after each
+ * navigation and save. It names the Admins and why, and how to get back in.
+ */
+async function showLockoutBanner() {
+  const banner = $('lockout-banner');
+  let access;
+  try {
+    access = await api('/admin-access');
+  } catch {
+    return; // the page itself reports what went wrong
+  }
+  banner.hidden = access.holds;
+  if (access.holds) return banner.replaceChildren();
+  banner.replaceChildren(
+    h('strong', {}, 'Locked out: no active Admin can sign in to this ZoomInfo account.'),
+    access.admins.length
+      ? h('ul', {}, access.admins.map((a) => h('li', {}, h('a', { href: `#/users/${encodeURIComponent(a.id)}` }, a.userName), `: ${a.reason}`)))
+      : h('p', {}, 'The account has no active Admin at all.'),
+    h('p', {}, access.summary.slice(access.summary.indexOf('To fix it'))),
+  );
+}
+
 function stopView() {
   current.controller?.abort();
   current.cleanup?.();
@@ -124,6 +148,7 @@ async function render(focus) {
   view.replaceChildren(root);
   view.removeAttribute('aria-busy');
   view.dataset.rendered = hash; // which route is on screen (tests wait for it)
+  showLockoutBanner();
   const title = root.querySelector('h1');
   const account = selectedAccount() === DEFAULT_ACCOUNT ? '' : ` · ${selectedAccount()}`;
   document.title = `${title?.textContent ?? 'Admin'}${account} · ZoomInfo SCIM sandbox admin`;
@@ -184,6 +209,7 @@ $('skip-link').addEventListener('click', (event) => {
 window.addEventListener('hashchange', () => {
   if (location.hash.startsWith('#/')) render(true);
 });
+window.addEventListener('admin-access-changed', () => signedIn && showLockoutBanner());
 whenSignedOut(() => showSignIn('Your session has ended. Sign in again.'));
 
 if (await resumeSession()) showApp(false);

@@ -1,5 +1,5 @@
 // Groups with member counts, and one group with its members; both paged by the server.
-import { api, qs } from '../lib/api.js';
+import { ApiError, api, qs } from '../lib/api.js';
 import { add, h, heading, pager, posInt, route, table, when } from '../lib/dom.js';
 
 export async function groupsView(root, { params, signal }) {
@@ -20,7 +20,18 @@ export async function groupsView(root, { params, signal }) {
 
 export async function groupView(root, { match: [id], params, signal }) {
   const page = posInt(params.get('page'), 1);
-  const group = await api(`/groups/${encodeURIComponent(id)}?${qs({ page, pageSize: 50 })}`, { signal });
+  let group;
+  try {
+    group = await api(`/groups/${encodeURIComponent(id)}?${qs({ page, pageSize: 50 })}`, { signal });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    // A deprovisioning record may name a group that was deleted since: say so, and where to look.
+    return add(root,
+      h('p', { class: 'crumbs' }, h('a', { href: '#/groups' }, '← Groups')),
+      heading('Group deleted'),
+      h('p', {}, 'This group no longer exists: it was deleted through SCIM, or the account was reset. ',
+        h('a', { href: route('/journal', { group: id }) }, 'Its journal events'), ' say what happened to it and its members.'));
+  }
   const members = group.members;
   add(root,
     h('p', { class: 'crumbs' }, h('a', { href: '#/groups' }, '← Groups')),

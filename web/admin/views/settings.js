@@ -10,7 +10,7 @@ const SWITCHES = [
   ['autoProvisioning', 'Auto Provisioning User Management',
     'ZoomInfo\'s switch for SCIM provisioning. While off, every SCIM call gets 403.'],
   ['requireSso', 'Require SSO',
-    'Password sign-in is refused for everyone. Turning it on is refused while an active Admin could then sign in by no method (no SSO link and no password); you can force it, which is journaled as a warning.'],
+    'Password sign-in is refused for everyone. Turning it on is refused while it would leave no active Admin able to sign in (the owner is a local user: provision an Admin through the IdP, or let the IdP claim the owner under SCIM visibility "all"); you can force it, which is journaled as a warning.'],
 ];
 
 const CHOICES = [
@@ -30,6 +30,10 @@ const CHOICES = [
     none: 'none — nothing changes',
     'when-no-groups': 'when-no-groups — deprovision',
   }, 'With when-no-groups, members of a deleted group who are left in no group are deprovisioned.'],
+  ['guard.scim', 'SCIM traffic that locks the last Admin out', {
+    warn: 'warn — let it through, as ZoomInfo would',
+    refuse: 'refuse — answer 409, change nothing',
+  }, 'A deactivation, delete, demotion or group rule that leaves no active Admin able to sign in. With warn it goes through and the journal records guard.breached (an error); with refuse the IdP gets 409.'],
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -221,6 +225,7 @@ export async function settingsView(root, { signal, rerender }) {
       status.textContent = patch.force ? 'Saved with force: the override is in the journal as a warning.' : 'Settings saved.';
       readiness = await api('/readiness', { signal });
       showPreview();
+      window.dispatchEvent(new Event('admin-access-changed')); // the lockout banner reads it again
     } catch (error) {
       status.textContent = '';
       if (error instanceof ApiError && error.status === 409 && error.body.error === 'lockout') return showRefusal(error.body, patch);
@@ -229,13 +234,24 @@ export async function settingsView(root, { signal, rerender }) {
     }
   };
 
+  /** The form back to the settings as saved: a refused change must not look as if it were on. */
+  const showSaved = () => {
+    for (const [key] of SWITCHES) form.elements[key].checked = settings[key];
+    for (const [key] of CHOICES) form.elements[key].value = get(settings, key);
+  };
+
   const showRefusal = (body, patch) => {
+    showSaved();
     const forceButton = h('button', { type: 'button', class: 'danger', id: 'force-button', onclick: () => save({ ...patch, force: true }) }, 'Force: save anyway and lock them out');
     refusal.append(
       h('section', { class: 'panel panel-bad', role: 'alert', 'aria-labelledby': 'guard-title' },
         h('h2', { id: 'guard-title' }, 'Refused: this would lock admins out'),
-        h('p', {}, `Not saved. ${body.lockedOut.length} active Admin${body.lockedOut.length === 1 ? '' : 's'} could then sign in by no method:`),
-        h('ul', { class: 'locked-out' }, body.lockedOut.map((l) => h('li', {}, h('strong', {}, l.userName), ': ', l.reason))),
+        h('p', {}, body.lockedOut.length
+          ? `Not saved: no active Admin could then sign in. ${body.lockedOut.length} active Admin${body.lockedOut.length === 1 ? '' : 's'} could sign in by no method:`
+          : 'Not saved: the account has no active Admin who could then sign in.'),
+        body.lockedOut.length ? h('ul', { class: 'locked-out' }, body.lockedOut.map((l) => h('li', {}, h('strong', {}, l.userName), ': ', l.reason))) : null,
+        h('p', { id: 'guard-remedy' }, body.message),
+        h('p', { class: 'hint' }, 'The form shows the settings as saved.'),
         h('p', { class: 'warning' },
           h('strong', {}, 'Warning: '),
           `forcing it leaves ${body.lockedOut.length === 1 ? 'this admin' : 'these admins'} with no way to sign in to ZoomInfo until they are provisioned through the IdP. The override is journaled as guard.forced.`),

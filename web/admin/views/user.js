@@ -1,10 +1,11 @@
 // One user: the state, the SCIM resource, the raw requests the IdP sent for it and its timeline.
-import { api } from '../lib/api.js';
+import { ApiError, api } from '../lib/api.js';
 import { add, IDPS, TRIGGERS, badge, fullName, h, heading, json, route, statusBadge, when } from '../lib/dom.js';
 
 export async function userView(root, { match: [id], signal }) {
   const user = await api(`/users/${encodeURIComponent(id)}`, { signal });
   const by = user.deprovisionedBy;
+  const group = by?.groupId ? await groupOf(by, signal) : null;
   const row = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
 
   add(root,
@@ -28,6 +29,7 @@ export async function userView(root, { match: [id], signal }) {
             row('When', when(by.at ?? user.deprovisionedAt)),
             row('Trigger', badge(by.trigger, 'bad'), ' ', TRIGGERS[by.trigger] ?? ''),
             row('IdP', IDPS[by.idp] ?? by.idp),
+            group ? row('Group', group) : null,
             row('Request', h('code', {}, `${by.method} ${by.path}`), by.eventId ? [' ', h('a', { href: `#/journal/event/${by.eventId}` }, `journal event #${by.eventId}`)] : null),
           ))
       : null,
@@ -49,6 +51,18 @@ export async function userView(root, { match: [id], signal }) {
       json(user.resource, 'SCIM resource'),
     ),
   );
+}
+
+/** The group of a group trigger: a link while it exists, its name and "deleted" once it is gone. */
+async function groupOf(by, signal) {
+  const name = by.groupName ?? by.groupId;
+  try {
+    await api(`/groups/${encodeURIComponent(by.groupId)}?pageSize=1`, { signal });
+    return h('a', { href: `#/groups/${encodeURIComponent(by.groupId)}` }, name);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    return [h('span', {}, name), ' ', badge('deleted', 'neutral'), ' ', h('a', { href: route('/journal', { group: by.groupId }) }, 'its journal events')];
+  }
 }
 
 function timelineItem(e) {
