@@ -4,6 +4,10 @@ import type { EventsRepository, NewEvent } from './store/events-repository.js';
 export interface RequestContext {
   accountId: string;
   idp: string;
+  /** The IdP was taken from the account, the request sending no signal of its own (PRODUCT.md §8.2). */
+  idpInferred?: boolean;
+  /** User-Agent, Content-Type and Accept as sent: never Authorization or Cookie. */
+  headers?: Record<string, string>;
   method: string;
   /** Path and query as received. */
   path: string;
@@ -56,7 +60,7 @@ export function redact(value: unknown): unknown {
 
 const nonEmpty = (list: unknown) => (Array.isArray(list) && list.length === 0 ? undefined : list);
 
-export type ChangeEvent = Omit<NewEvent, 'accountId' | 'idp' | 'requestEventId' | 'requestId'>;
+export type ChangeEvent = Omit<NewEvent, 'accountId' | 'idp' | 'idpInferred' | 'actor' | 'requestEventId' | 'requestId' | 'method' | 'path'>;
 
 /**
  * Records a request and the state changes it caused, linked by the request's event id. The request
@@ -67,7 +71,10 @@ export type ChangeEvent = Omit<NewEvent, 'accountId' | 'idp' | 'requestEventId' 
 const requestEventOf = (ctx: RequestContext, outcome: Pick<NewEvent, 'status' | 'durationMs' | 'response'>): NewEvent => ({
   accountId: ctx.accountId,
   type: 'request',
+  actor: 'idp',
   idp: ctx.idp,
+  idpInferred: ctx.idpInferred,
+  headers: ctx.headers,
   requestId: ctx.requestId,
   method: ctx.method,
   path: ctx.path,
@@ -104,7 +111,18 @@ export function createJournal(events: EventsRepository) {
         if (userId) named.user = true;
         if (groupId) named.group = true;
       }
-      return events.insert({ ...change, accountId: ctx.accountId, idp: ctx.idp, requestEventId, requestId: ctx.requestId });
+      // Derived events say which request caused them in full, not only by its id (PRODUCT.md §8.2).
+      return events.insert({
+        ...change,
+        accountId: ctx.accountId,
+        actor: 'idp',
+        idp: ctx.idp,
+        idpInferred: ctx.idpInferred,
+        requestEventId,
+        requestId: ctx.requestId,
+        method: ctx.method,
+        path: ctx.path,
+      });
     },
     /** Events not caused by a SCIM request (admin actions). */
     standalone(event: NewEvent): number {

@@ -17,6 +17,7 @@ import { invalidValue, notFound, tooMany, uniqueness } from '../scim/errors.js';
 import { listResources, type ListResult } from './list.js';
 import { setActive } from './user-lifecycle.js';
 import { writeTransaction } from './write.js';
+import { diffResources } from './changes.js';
 
 /** Splits a checked Group into what the group row stores and its members. */
 function splitMembers(resource: JsonObject): { stored: JsonObject; members: MemberValue[] } {
@@ -186,7 +187,8 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     }
     if (resourceJson !== before.resource) {
       const renamed = displayName !== before.displayName ? ` (renamed from ${before.displayName})` : '';
-      journal.change(ctx, { type: 'group.updated', groupId: saved.id, message: `${displayName} updated${renamed}` });
+      const changes = diffResources(JSON.parse(before.resource) as JsonObject, stored);
+      journal.change(ctx, { type: 'group.updated', groupId: saved.id, message: `${displayName} updated${renamed}`, changes });
     }
     return saved;
   }

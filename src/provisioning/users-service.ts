@@ -18,6 +18,7 @@ import type { ListParams } from '../scim/list-params.js';
 import { journalTransition, withActiveState } from './user-lifecycle.js';
 import { deprovisionRecord } from '../zoominfo/deprovisioning.js';
 import { writeTransaction } from './write.js';
+import { diffResources, secretChange, summarise } from './changes.js';
 
 const emailsOf = (resource: JsonObject): string[] =>
   Array.isArray(resource.emails) ? resource.emails.flatMap((e) => (isObject(e) && typeof e.value === 'string' ? [e.value] : [])) : [];
@@ -107,12 +108,18 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     const saved = store.users.update(next, emailsOf(resource));
     // Groups show a member's display (displayName, else userName): their ETags follow it.
     if ((saved.displayName ?? saved.userName) !== (before.displayName ?? before.userName)) store.groups.touchGroupsOf(saved.id, at);
-    const role = { from: roleIn(JSON.parse(before.resource) as JsonObject), to: roleIn(resource) };
+    const stored = JSON.parse(before.resource) as JsonObject;
+    const changes = diffResources(stored, resource, password !== undefined ? [secretChange('password')] : []);
+    if (before.source === 'local' && !before.ssoLinked) {
+      // PRODUCT.md §8.2: a local user taken over by SCIM is a claim, not an ordinary update.
+      journal.change(ctx, { type: 'user.claimed', userId: saved.id, message: `local user ${saved.userName} claimed by SCIM: now SSO-linked`, data: { ssoLinked: { from: false, to: true } } });
+    }
+    const role = { from: roleIn(stored), to: roleIn(resource) };
     if (role.from !== role.to) {
       // An explicit role change says so; an Admin losing the role is a warning (PRODUCT.md §8.1, §8.2).
-      journal.change(ctx, { type: 'user.updated', level: role.from === 'Admin' ? 'warning' : 'info', userId: saved.id, message: `${saved.userName}: role ${role.from} -> ${role.to}`, data: { role } });
+      journal.change(ctx, { type: 'user.updated', level: role.from === 'Admin' ? 'warning' : 'info', userId: saved.id, message: `${saved.userName}: role ${role.from} -> ${role.to}`, data: { role }, changes });
     } else {
-      journal.change(ctx, { type: 'user.updated', userId: saved.id, message: `${saved.userName} updated` });
+      journal.change(ctx, { type: 'user.updated', userId: saved.id, message: `${saved.userName} updated${summarise(changes)}`, changes });
     }
     journalTransition(journal, ctx, before, saved, 'active-false');
     return saved;

@@ -4,6 +4,7 @@ export type EventType =
   | 'request'
   | 'user.provisioned'
   | 'user.updated'
+  | 'user.claimed'
   | 'user.deprovisioned'
   | 'user.reactivated'
   | 'user.deleted'
@@ -19,9 +20,20 @@ export type EventType =
   | 'token.rotated'
   | 'fault.injected';
 
+/** Who acted (PRODUCT.md §8.2): the IdP through SCIM, an admin, the zi-scim command, or the sandbox itself. */
+export type Actor = 'idp' | 'admin' | 'cli' | 'system';
+
 export interface NewEvent {
   accountId: string;
   type: EventType;
+  /** The store's own actor when not given (the server: admin; the CLI: cli). */
+  actor?: Actor;
+  /** The IdP was not told by the request itself but taken from the account (PRODUCT.md §8.2). */
+  idpInferred?: boolean;
+  /** What a write changed, for `user.updated` and `group.updated`. */
+  changes?: unknown;
+  /** The request's User-Agent, Content-Type and Accept, for `request` events. */
+  headers?: unknown;
   level?: 'info' | 'warning' | 'error';
   idp?: string;
   requestEventId?: number | null;
@@ -44,6 +56,10 @@ export interface EventRow {
   id: number;
   at: string;
   type: EventType;
+  actor: Actor;
+  idpInferred: boolean;
+  changes: unknown;
+  headers: unknown;
   level: string;
   idp: string;
   requestEventId: number | null;
@@ -94,6 +110,10 @@ const fromRaw = (r: RawEvent): EventRow => ({
   id: r.id as number,
   at: r.at as string,
   type: r.type as EventType,
+  actor: r.actor as Actor,
+  idpInferred: r.idp_inferred === 1,
+  changes: parse(r.changes),
+  headers: parse(r.headers),
   level: r.level as string,
   idp: r.idp as string,
   requestEventId: (r.request_event_id as number | null) ?? null,
@@ -119,11 +139,16 @@ const FLUSH_AT = 256;
 /** Beyond this many queued (the database refusing writes for long), the oldest deferred writes are dropped. */
 const MAX_PENDING = 20_000;
 
-export function createEventsRepository(db: Db, maxEvents: number) {
-  const insert = db.prepare(`INSERT INTO events (account_id, at, type, level, idp, request_event_id, request_id, method,
-      path, status, duration_ms, user_id, group_id, trigger, message, request, response, rewrites, data)
-    VALUES (@accountId, @at, @type, @level, @idp, @requestEventId, @requestId, @method, @path, @status, @durationMs,
-      @userId, @groupId, @trigger, @message, @request, @response, @rewrites, @data)`);
+export function createEventsRepository(db: Db, maxEvents: number, defaultActor: Actor = 'admin') {
+  const insert = db.prepare(`INSERT INTO events (account_id, at, type, actor, idp_inferred, level, idp, request_event_id, request_id, method,
+      path, status, duration_ms, user_id, group_id, trigger, message, request, response, rewrites, data, changes, headers)
+    VALUES (@accountId, @at, @type, @actor, @idpInferred, @level, @idp, @requestEventId, @requestId, @method, @path, @status, @durationMs,
+      @userId, @groupId, @trigger, @message, @request, @response, @rewrites, @data, @changes, @headers)`);
+  const lastIdp = db.prepare<[string], string>(`SELECT idp FROM events WHERE account_id = ? AND type = 'request'
+    AND idp <> 'unknown' AND idp_inferred = 0 ORDER BY id DESC LIMIT 1`).pluck();
+  const caused = db.prepare<[number, string, number], { id: number; type: string }>(
+    'SELECT id, type FROM events WHERE request_event_id = ? AND account_id = ? ORDER BY id LIMIT ?',
+  );
   const setOutcome = db.prepare('UPDATE events SET status = ?, duration_ms = ?, response = ? WHERE id = ?');
   // Keeps the newest `maxEvents` of each account; one indexed range delete.
   const prune = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND id <= (
@@ -138,6 +163,19 @@ export function createEventsRepository(db: Db, maxEvents: number) {
   const nameRequest = db.prepare(`UPDATE events SET user_id = coalesce(user_id, @userId), group_id = coalesce(group_id, @groupId)
     WHERE id = @id AND ((user_id IS NULL AND @userId IS NOT NULL) OR (group_id IS NULL AND @groupId IS NOT NULL))`);
   let sincePrune = 0;
+
+  /**
+   * The IdP of each account's newest request that told its IdP itself, kept as requests are
+   * journaled (a request with no signal of its own is labelled with it: PRODUCT.md §8.2), read from
+   * the journal once per account, forgotten when the account's journal is cleared.
+   */
+  const lastIdps = new Map<string, string | null>();
+  const MAX_REMEMBERED = 10_000;
+  const rememberIdp = (event: NewEvent) => {
+    if (event.type !== 'request' || event.idpInferred || !event.idp || event.idp === 'unknown') return;
+    if (lastIdps.size >= MAX_REMEMBERED && !lastIdps.has(event.accountId)) lastIdps.clear();
+    lastIdps.set(event.accountId, event.idp);
+  };
 
   /**
    * Journal writes that may wait: the `request` events of read-only requests (a GET changes no
@@ -214,6 +252,8 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     accountId: event.accountId,
     at,
     type: event.type,
+    actor: event.actor ?? defaultActor,
+    idpInferred: event.idpInferred ? 1 : 0,
     level: event.level ?? 'info',
     idp: event.idp ?? 'unknown',
     requestEventId: event.requestEventId ?? null,
@@ -230,6 +270,8 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     response: json(event.response),
     rewrites: json(event.rewrites),
     data: json(event.data),
+    changes: json(event.changes),
+    headers: json(event.headers),
   });
 
   const countForPrune = (accountId: string) => {
@@ -261,6 +303,7 @@ export function createEventsRepository(db: Db, maxEvents: number) {
   return {
     insert(event: NewEvent, at = new Date().toISOString()): number {
       const { lastInsertRowid } = insert.run(insertParams(event, at));
+      rememberIdp(event);
       countForPrune(event.accountId);
       return Number(lastInsertRowid);
     },
@@ -270,6 +313,7 @@ export function createEventsRepository(db: Db, maxEvents: number) {
      */
     insertDeferred(event: NewEvent, at = new Date().toISOString()): void {
       const params = insertParams(event, at);
+      rememberIdp(event);
       defer(() => {
         insert.run(params);
         countForPrune(event.accountId);
@@ -295,6 +339,20 @@ export function createEventsRepository(db: Db, maxEvents: number) {
       settle();
       prune.run({ accountId, keep: maxEvents });
     },
+    /** The IdP the newest request that told its own IdP came from. */
+    lastRecognisedIdp(accountId: string): string | null {
+      if (!lastIdps.has(accountId)) {
+        if (lastIdps.size >= MAX_REMEMBERED) lastIdps.clear();
+        settle();
+        lastIdps.set(accountId, lastIdp.get(accountId) ?? null);
+      }
+      return lastIdps.get(accountId) ?? null;
+    },
+    /** The events a request caused, oldest first (its detail's `caused`). */
+    caused(accountId: string, requestEventId: number, limit = 1000): { id: number; type: string }[] {
+      settle();
+      return caused.all(requestEventId, accountId, limit);
+    },
     byId(accountId: string, id: number): EventRow | null {
       settle();
       const raw = byId.get(accountId, id) as RawEvent | undefined;
@@ -305,6 +363,7 @@ export function createEventsRepository(db: Db, maxEvents: number) {
       return triggers.all(accountId);
     },
     clear(accountId: string): void {
+      lastIdps.delete(accountId);
       settle();
       clear.run(accountId);
     },

@@ -2,8 +2,9 @@ import type { Db } from './open-database.js';
 import { createUsersRepository } from './users-repository.js';
 import { createGroupsRepository } from './groups-repository.js';
 import { createAccountsRepository } from './accounts-repository.js';
-import { createEventsRepository } from './events-repository.js';
+import { createEventsRepository, type Actor } from './events-repository.js';
 import { createRehearsalRepository } from './rehearsal-repository.js';
+import { createNamesRepository } from './names-repository.js';
 
 interface OpenBatch {
   /** Settles when the batch's COMMIT has run: resolved once committed, rejected if it failed. */
@@ -13,8 +14,9 @@ interface OpenBatch {
 }
 
 /** Every repository over one database, and the transaction that makes a request all-or-nothing. */
-export function createStore(db: Db, options: { journalMaxEvents: number }) {
-  const events = createEventsRepository(db, options.journalMaxEvents);
+export function createStore(db: Db, options: { journalMaxEvents: number; actor?: Actor }) {
+  // Events nobody names an actor for are the store's owner's: the server's admin API, or the CLI.
+  const events = createEventsRepository(db, options.journalMaxEvents, options.actor ?? 'admin');
   const users = createUsersRepository(db);
   const accounts = createAccountsRepository(db);
   const removeAccount = accounts.remove;
@@ -70,6 +72,7 @@ export function createStore(db: Db, options: { journalMaxEvents: number }) {
     accounts,
     events,
     rehearsal: createRehearsalRepository(db, flushEvents),
+    names: createNamesRepository(db),
     /** Runs fn in one SQLite transaction (BEGIN IMMEDIATE: writers queue instead of failing). */
     transaction<T>(fn: () => T): T {
       if (!db.inTransaction) {

@@ -5,6 +5,7 @@ import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';
 import { hashPassword } from './passwords.js';
 import { guardAdminAction } from './lockout-guard.js';
 import { deprovisionRecord } from './deprovisioning.js';
+import { diffResources } from '../provisioning/changes.js';
 import { canSignIn, isAdmin, roleOf } from './sign-in.js';
 
 export const SEEDED_ADMIN = 'admin@example.com';
@@ -101,9 +102,10 @@ export function changeLocalUser(store: Store, row: UserRow, change: LocalUserCha
       ...(reactivated && { deprovisionedAt: null, deprovisionedBy: null }),
     });
     const event = { accountId, userId: row.id, method: 'PATCH', path };
+    const changes = diffResources(JSON.parse(row.resource) as Record<string, unknown>, resource);
     if (role !== roleOf(row)) {
       const demoted = roleOf(row) === 'Admin';
-      store.events.insert({ ...event, type: 'user.updated', level: demoted ? 'warning' : 'info', message: `${row.userName}: role ${roleOf(row)} -> ${role} (admin view)`, data: { role: { from: roleOf(row), to: role } } });
+      store.events.insert({ ...event, type: 'user.updated', level: demoted ? 'warning' : 'info', message: `${row.userName}: role ${roleOf(row)} -> ${role} (admin view)`, data: { role: { from: roleOf(row), to: role } }, changes });
     }
     if (deprovisioned) store.events.insert({ ...event, type: 'user.deprovisioned', trigger: 'active-false', message: `${row.userName} deactivated in the admin view` });
     if (reactivated) store.events.insert({ ...event, type: 'user.reactivated', message: `${row.userName} reactivated in the admin view` });

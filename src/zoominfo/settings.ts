@@ -32,6 +32,8 @@ export const settingsSchema = z.object({
   }),
   // PRODUCT.md §8.1: what SCIM traffic that leaves no active Admin able to sign in gets.
   guard: z.object({ scim: z.enum(['warn', 'refuse']) }),
+  // PRODUCT.md §8.2: the IdP of requests that send no signal of their own, named outright.
+  expectedIdp: z.enum(['okta', 'entra', 'onelogin']).nullable(),
   faults: faultsSchema,
 });
 
@@ -44,6 +46,7 @@ export const defaultSettings = (): Settings => ({
   scimVisibility: 'scim-only',
   deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
   guard: { scim: 'warn' },
+  expectedIdp: null,
   faults: noFaults(),
 });
 
@@ -56,6 +59,7 @@ export const settingsPatchSchema = z
     scimVisibility: z.enum(['scim-only', 'all']),
     deprovision: settingsSchema.shape.deprovision.partial().strict(),
     guard: settingsSchema.shape.guard.partial().strict(),
+    expectedIdp: settingsSchema.shape.expectedIdp,
     faults: faultsSchema.partial().strict(),
     force: z.boolean(),
   })

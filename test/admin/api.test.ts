@@ -187,7 +187,8 @@ describe('GET /admin/api/users/{id}', () => {
     const detail = await adminUser(admin, user.id);
     const scim = (await t.scim.get(`/Users/${user.id}`).expect(200)).body;
     expect(detail.resource).toEqual(scim);
-    expect(detail.timeline!.map((e) => e.type)).toEqual(['user.provisioned', 'user.updated']);
+    // PRODUCT.md §8.2: each request that touched the user stands before what it caused.
+    expect(detail.timeline!.map((e) => e.type)).toEqual(['request', 'user.provisioned', 'request', 'user.updated']);
   });
 
   it('a long timeline keeps the latest events (the deprovisioning), oldest first', async () => {
@@ -251,6 +252,7 @@ describe('settings', () => {
       scimVisibility: 'scim-only',
       deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
       guard: { scim: 'warn' },
+      expectedIdp: null,
       faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] },
     });
   });

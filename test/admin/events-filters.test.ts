@@ -85,7 +85,12 @@ describe('GET /admin/api/events/{id}', () => {
     await mixedStatuses();
     const all = await list('');
     for (const event of all.items.slice(0, 5)) {
-      expect((await admin.get(`/events/${event.id}`).expect(200)).body).toEqual(event);
+      const one = (await admin.get(`/events/${event.id}`).expect(200)).body;
+      // A request's detail also lists what it caused (PRODUCT.md §8.2); the rest is as listed.
+      const { caused, ...rest } = one;
+      expect(rest).toEqual(event);
+      if (event.type === 'request') expect(Array.isArray(caused)).toBe(true);
+      else expect(caused).toBeUndefined();
     }
   });
 
@@ -147,12 +152,13 @@ describe('request events name their user and group', () => {
     expect((await list(`userId=${c}`)).items.map((e) => e.type)).toEqual(['member.added', 'user.provisioned', 'request']);
   });
 
-  it("the user's timeline stays its state changes; its requests are listed apart", async () => {
+  it("the user's timeline holds its requests beside their changes; the requests are also listed apart", async () => {
     const created = await t.scim.post('/Users', userBody()).expect(201);
     const id = created.body.id as string;
     await t.scim.patch(`/Users/${id}`, patchBody({ op: 'replace', path: 'nickName', value: 'N' })).expect(200);
     const detail = (await admin.get(`/users/${id}`).expect(200)).body as { timeline: AdminEvent[]; requests: AdminEvent[] };
-    expect(detail.timeline.map((e) => e.type)).toEqual(['user.provisioned', 'user.updated']);
+    expect(detail.timeline.map((e) => e.type)).toEqual(['request', 'user.provisioned', 'request', 'user.updated']);
+    expect(detail.timeline.filter((e) => e.type !== 'request').map((e) => e.requestEventId)).toEqual(detail.requests.map((e) => e.id));
     expect(detail.requests.map((e) => e.method)).toEqual(['POST', 'PATCH']);
   });
 });

@@ -115,7 +115,8 @@ describe('PUT /Users/{id}', () => {
     const res = await t.scim.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: u.userName, displayName: 'New Name' }).expect(200);
     expect(res.body.displayName).toBe('New Name');
     for (const gone of ['title', 'nickName', 'externalId', 'name', 'emails', ENTERPRISE]) expect(res.body[gone], gone).toBeUndefined();
-    expect(res.body[ZOOMINFO]).toEqual({ role: 'User' });
+    // The licenses are cleared; the role is not the IdP's to clear by omission (PRODUCT.md §8.1).
+    expect(res.body[ZOOMINFO]).toEqual({ role: 'Admin' });
     expect(res.headers.etag).toBe(res.body.meta.version);
     expect(res.body.meta.version).not.toBe(u.meta.version);
     expect((await t.scim.get(`/Users/${u.id}`).expect(200)).body).toEqual(res.body);

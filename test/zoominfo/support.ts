@@ -117,7 +117,9 @@ export interface AdminEvent {
   id: number;
   at: string;
   type: string;
+  actor?: string;
   idp: string;
+  idpInferred?: boolean;
   level?: string;
   method?: string;
   path?: string;

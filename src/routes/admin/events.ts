@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Store } from '../../store/store.js';
 import type { EventQuery } from '../../store/events-repository.js';
 import { pagingSchema, offsetOf } from './paging.js';
-import { presentEvent } from './present.js';
+import { presentEvents } from './present.js';
 import { accountOf } from './context.js';
 import { notFoundError } from './errors.js';
 
@@ -45,7 +45,7 @@ function* exportLines(store: Store, q: Omit<EventQuery, 'order' | 'offset' | 'li
     const fresh = page.filter((event) => event.id < lastId);
     if (fresh.length) {
       lastId = fresh[fresh.length - 1]!.id;
-      yield fresh.map((event) => JSON.stringify(presentEvent(event)) + '\n').join('');
+      yield presentEvents(store, q.accountId, fresh).map((event) => JSON.stringify(event) + '\n').join('');
     }
     if (page.length < EXPORT_PAGE) return;
   }
@@ -61,14 +61,18 @@ const adminEventsRoutes: FastifyPluginAsync = async (app) => {
       return reply.type('application/x-ndjson').send(Readable.from(exportLines(app.store, q)));
     }
     const items = app.store.events.list({ ...q, order: 'newest', offset: offsetOf({ page, pageSize }), limit: pageSize });
-    return { items: items.map(presentEvent), total: app.store.events.count(q), page, pageSize };
+    return { items: presentEvents(app.store, q.accountId, items), total: app.store.events.count(q), page, pageSize };
   });
 
   app.get('/events/:id', async (request) => {
     const { id } = eventId.parse(request.params);
-    const event = app.store.events.byId(accountOf(request), id);
+    const accountId = accountOf(request);
+    const event = app.store.events.byId(accountId, id);
     if (!event) throw notFoundError(`event ${id}`);
-    return presentEvent(event);
+    const [presented] = presentEvents(app.store, accountId, [event]);
+    // PRODUCT.md §8.2: a request's detail lists the events it caused.
+    if (event.type === 'request') return { ...presented, caused: app.store.events.caused(accountId, event.id) };
+    return presented;
   });
 };
 

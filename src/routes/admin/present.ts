@@ -1,5 +1,6 @@
 import type { UserRow } from '../../store/users-repository.js';
 import type { EventRow } from '../../store/events-repository.js';
+import type { Store } from '../../store/store.js';
 import { ZOOMINFO_USER_SCHEMA } from '../../scim/schema/urns.js';
 import { isActive } from '../../zoominfo/sign-in.js';
 
@@ -25,10 +26,25 @@ export function presentUser(row: UserRow) {
   };
 }
 
-/** An event with only the fields that apply to it. */
-export function presentEvent(event: EventRow) {
-  const out: Record<string, unknown> = { id: event.id, at: event.at, type: event.type, idp: event.idp };
+/** Names for the ids a page of events mentions (deleted users and groups have none). */
+export interface EventNames {
+  users: Map<string, string>;
+  groups: Map<string, string>;
+}
+
+/** The names behind a page of events' user and group ids, read in one statement each. */
+export function namesFor(store: Store, accountId: string, events: readonly EventRow[]): EventNames {
+  return {
+    users: store.names.userNames(accountId, events.flatMap((e) => (e.userId ? [e.userId] : []))),
+    groups: store.names.groupNames(accountId, events.flatMap((e) => (e.groupId ? [e.groupId] : []))),
+  };
+}
+
+/** An event with only the fields that apply to it; `actor` always (PRODUCT.md §8.2). */
+export function presentEvent(event: EventRow, names?: EventNames) {
+  const out: Record<string, unknown> = { id: event.id, at: event.at, type: event.type, actor: event.actor, idp: event.idp };
   const optional: [string, unknown][] = [
+    ['idpInferred', event.idpInferred || null],
     ['level', event.level === 'info' ? null : event.level],
     ['requestEventId', event.requestEventId],
     ['requestId', event.requestId],
@@ -37,9 +53,13 @@ export function presentEvent(event: EventRow) {
     ['status', event.status],
     ['durationMs', event.durationMs],
     ['userId', event.userId],
+    ['userName', event.userId ? names?.users.get(event.userId) : null],
     ['groupId', event.groupId],
+    ['groupName', event.groupId ? names?.groups.get(event.groupId) : null],
     ['trigger', event.trigger],
     ['message', event.message],
+    ['changes', event.changes],
+    ['headers', event.headers],
     ['request', event.request],
     ['response', event.response],
     ['rewrites', event.rewrites],
@@ -48,3 +68,9 @@ export function presentEvent(event: EventRow) {
   for (const [key, value] of optional) if (value !== null && value !== undefined) out[key] = value;
   return out;
 }
+
+/** A page of events, each with the names of the user and group it mentions. */
+export const presentEvents = (store: Store, accountId: string, events: readonly EventRow[]) => {
+  const names = namesFor(store, accountId, events);
+  return events.map((e) => presentEvent(e, names));
+};

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { pagingSchema, offsetOf } from './paging.js';
-import { presentEvent, presentUser } from './present.js';
+import { presentEvents, presentUser } from './present.js';
 import { asLockout, conflictError, notFoundError } from './errors.js';
 import { addLocalUser, changeLocalUser, NotLocal } from '../../zoominfo/local-users.js';
 import { accountOf, adminContext } from './context.js';
@@ -71,16 +71,20 @@ const adminUsersRoutes: FastifyPluginAsync = async (app) => {
     if (!row) throw notFoundError(`user ${request.params.id}`);
     // The newest TIMELINE_LIMIT events, shown oldest first. Reading the oldest ones instead cut a
     // long-lived user's timeline before its latest events: the deprovisioning went missing.
-    // State changes only: the requests that name this user are listed apart, as `requests`.
-    const timeline = app.store.events.list({ accountId, userId: row.id, changesOnly: true, order: 'newest', offset: 0, limit: TIMELINE_LIMIT }).reverse();
-    // The raw requests behind the timeline, so the view can show exactly what the IdP sent.
-    const requestIds = [...new Set(timeline.map((e) => e.requestEventId).filter((id): id is number => id !== null))];
-    const requests = requestIds.map((id) => app.store.events.byId(accountId, id)).filter((e) => e !== null).map(presentEvent);
+    const changes = app.store.events.list({ accountId, userId: row.id, changesOnly: true, order: 'newest', offset: 0, limit: TIMELINE_LIMIT });
+    // PRODUCT.md §8.2: the timeline holds the requests that touched the user too, beside what they
+    // caused: those the request event names, and those its changes point at.
+    const requestIds = new Set(changes.map((e) => e.requestEventId).filter((id): id is number => id !== null));
+    const named = app.store.events.list({ accountId, userId: row.id, type: 'request', order: 'newest', offset: 0, limit: TIMELINE_LIMIT });
+    for (const e of named) requestIds.delete(e.id);
+    const requests = [...named, ...[...requestIds].map((id) => app.store.events.byId(accountId, id)).filter((e) => e !== null)];
+    const timeline = [...changes, ...requests].sort((a, b) => a.id - b.id);
+    const presented = presentEvents(app.store, accountId, timeline);
     return {
       ...presentUser(row),
       resource: app.users.toScim(adminContext(request), row),
-      timeline: timeline.map(presentEvent),
-      requests,
+      timeline: presented,
+      requests: presented.filter((e) => e.type === 'request'),
     };
   });
 };

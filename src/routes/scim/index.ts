@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
 import { notFound, forbidden, ScimError } from '../../scim/errors.js';
-import { detectIdp } from '../../idp/detect-idp.js';
+import { detectIdp, type Idp } from '../../idp/detect-idp.js';
 import { redact, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
@@ -28,6 +28,17 @@ export interface ScimScopeOptions {
 }
 
 const MAX_JOURNALED_RESPONSE = 64 * 1024;
+const MAX_HEADER_JOURNALED = 512;
+
+/** The headers a request event keeps (PRODUCT.md §8.2): never Authorization or Cookie. */
+function safeHeaders(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['user-agent', 'content-type', 'accept'] as const) {
+    const value = request.headers[name];
+    if (typeof value === 'string') out[name] = value.slice(0, MAX_HEADER_JOURNALED);
+  }
+  return out;
+}
 
 /** The /scim/v2 scope: bearer auth, SCIM errors and 404s, scim+json in and out, the journal. */
 const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => {
@@ -53,6 +64,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       path: request.url,
       requestId: request.id,
       baseUrl: baseUrlOf(request) + scimPathOf(accountId),
+      headers: safeHeaders(request),
     };
   });
 
@@ -75,6 +87,15 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
     }
     const account = app.store.accounts.find(ctx.accountId);
     if (!account) throw notFound('no such account');
+    // PRODUCT.md §8.2: a request with no signal of its own (no User-Agent, a shape no IdP owns) is
+    // labelled with the IdP the settings expect, else the one last recognised on the account.
+    if (ctx.idp === 'unknown' && !request.headers['user-agent']?.trim()) {
+      const inferred = account.settings.expectedIdp ?? (app.store.events.lastRecognisedIdp(ctx.accountId) as Idp | null);
+      if (inferred) {
+        ctx.idp = inferred;
+        ctx.idpInferred = true;
+      }
+    }
     // PRODUCT.md §3: ZoomInfo refuses SCIM until SSO is set up and auto-provisioning is on.
     if (!account.settings.ssoConfigured) throw forbidden('SCIM is unavailable: SAML SSO is not configured for this account (ssoConfigured is false)');
     if (!account.settings.autoProvisioning) throw forbidden('SCIM is unavailable: Auto Provisioning User Management is turned off (autoProvisioning is false)');
