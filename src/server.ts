@@ -1,10 +1,18 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildApp, publicBaseUrl } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { listenFailure, StartupError } from './startup-error.js';
 
 /** Starts the sandbox: config -> buildApp -> listen, with a graceful stop on SIGTERM/SIGINT. */
 export async function serve(config: Config): Promise<void> {
   const app = await buildApp(config);
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw listenFailure(error, config.host, config.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = publicBaseUrl({ ...config, port });
@@ -32,12 +40,23 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
-if (isMain) {
+/**
+ * Run as `node dist/server.js`? Compared as real file paths: the URL of a checkout under "my
+ * projects/" spells the space %20, and a checkout reached through a symlink has argv[1] on the link.
+ */
+function isMain(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   try {
     await serve(loadConfig(process.env, process.argv.slice(2)));
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(`zi-scim: ${error.message}\n`);
       process.exit(2);
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { StartupError } from '../startup-error.js';
 
 // Each command loads only what it needs, so `--help` and `replay` start fast.
 const server = () => import('../server.js');
@@ -138,7 +139,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError;
+    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof StartupError;
     process.stderr.write(`zi-scim: ${(error as Error).message}\n`);
     process.exitCode = usage ? 2 : 1;
   },
