@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { buildApp, publicBaseUrl } from './app.js';
+import type { GeneratedTokens } from './bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { listenFailure, StartupError } from './startup-error.js';
 
@@ -13,15 +15,7 @@ export async function serve(config: Config): Promise<void> {
     await app.close().catch(() => undefined);
     throw listenFailure(error, config.host, config.port);
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = publicBaseUrl({ ...config, port });
-  const lines = [`SCIM base URL:  ${base}/scim/v2`, `Admin view:     ${base}/admin`];
-  // Printed once, on the start that generated them; only their digests are stored.
-  if (app.generatedTokens.scimToken) lines.push(`SCIM token:     ${app.generatedTokens.scimToken}   (generated now; store it, it is not shown again)`);
-  if (app.generatedTokens.adminToken) lines.push(`Admin token:    ${app.generatedTokens.adminToken}   (generated now; store it, it is not shown again)`);
-  process.stdout.write(lines.join('\n') + '\n');
-
+  // The handlers go in before the banner: whoever waits for the banner may signal at once.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -38,6 +32,24 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(banner(config, publicBaseUrl({ ...config, port }), app.generatedTokens));
+}
+
+/** What a start prints: where to point the IdP and the browser, and where each token comes from. */
+function banner(config: Config, base: string, generated: GeneratedTokens): string {
+  const lines = [`SCIM base URL:  ${base}/scim/v2`, `Admin view:     ${base}/admin`];
+  const token = (label: string, value: string | undefined, variable: string, fromEnv: boolean, rotate: string) => {
+    // Printed once, on the start that generated it; only its digest is stored.
+    if (value) lines.push(`${label}${value}   (generated now; store it, it is not shown again)`);
+    else if (fromEnv) lines.push(`${label}from ${variable} (the environment pins it)`);
+    else lines.push(`${label}stored in ${config.databasePath === ':memory:' ? 'memory' : resolve(config.databasePath)} (shown on the first start; "${rotate}" issues a new one)`);
+  };
+  token('SCIM token:     ', generated.scimToken, 'SCIM_TOKEN', config.scimToken !== undefined, 'zi-scim token rotate');
+  token('Admin token:    ', generated.adminToken, 'ADMIN_TOKEN', config.adminToken !== undefined, 'zi-scim token rotate --admin');
+  return lines.join('\n') + '\n';
 }
 
 /**

@@ -94,7 +94,7 @@ describe('starts from any folder: a path with spaces, a symlink', () => {
         });
         expect(result.stderr).toBe('');
         expect(result.stdout).toMatch(/SCIM base URL: +http:\/\/127\.0\.0\.1:\d+\/scim\/v2/);
-        expect(result.code).toBe(0);
+        expect(result.code, `${result.signal} ${result.stdout}`).toBe(0);
         const handle = new Database(join(elsewhere, 'data', name), { readonly: true });
         expect(handle.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(migrations);
         handle.close();
