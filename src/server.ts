@@ -40,12 +40,13 @@ export async function serve(config: Config): Promise<void> {
 
 /** What a start prints: where to point the IdP and the browser, and where each token comes from. */
 function banner(config: Config, base: string, generated: GeneratedTokens): string {
-  const lines = [`SCIM base URL:  ${base}/scim/v2`, `Admin view:     ${base}/admin`];
+  const database = config.databasePath === ':memory:' ? ':memory: (nothing is kept after a stop)' : resolve(config.databasePath);
+  const lines = [`SCIM base URL:  ${base}/scim/v2`, `Admin view:     ${base}/admin`, `Database:       ${database}`];
   const token = (label: string, value: string | undefined, variable: string, fromEnv: boolean, rotate: string) => {
     // Printed once, on the start that generated it; only its digest is stored.
     if (value) lines.push(`${label}${value}   (generated now; store it, it is not shown again)`);
     else if (fromEnv) lines.push(`${label}from ${variable} (the environment pins it)`);
-    else lines.push(`${label}stored in ${config.databasePath === ':memory:' ? 'memory' : resolve(config.databasePath)} (shown on the first start; "${rotate}" issues a new one)`);
+    else lines.push(`${label}stored in the database (shown on the first start; "${rotate}" issues a new one)`);
   };
   token('SCIM token:     ', generated.scimToken, 'SCIM_TOKEN', config.scimToken !== undefined, 'zi-scim token rotate');
   token('Admin token:    ', generated.adminToken, 'ADMIN_TOKEN', config.adminToken !== undefined, 'zi-scim token rotate --admin');

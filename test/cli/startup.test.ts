@@ -69,6 +69,19 @@ describe('start-up failures: one line naming the cause and the path, exit 2', ()
   });
 });
 
+describe('the banner of a later start', () => {
+  it('names the database and where each token comes from', async () => {
+    const db = join(dir, 'banner.db');
+    const first = await runNode(SERVER, [], { env: { PORT: '0', DATABASE_PATH: db, LOG_LEVEL: 'warn' }, until: /Admin token/ });
+    expect(first.stdout).toContain(`Database:       ${db}\n`);
+    expect(first.stdout).toMatch(/SCIM token: +\S+ +\(generated now/);
+    const again = await runNode(SERVER, [], { env: { PORT: '0', DATABASE_PATH: db, LOG_LEVEL: 'warn', SCIM_TOKEN: 'a-token-from-the-environment' }, until: /Admin token/ });
+    expect(again.stdout).toMatch(/^SCIM token: +from SCIM_TOKEN \(the environment pins it\)$/m);
+    expect(again.stdout).toMatch(/^Admin token: +stored in the database \(shown on the first start; "zi-scim token rotate --admin" issues a new one\)$/m);
+    expect(again.code).toBe(0);
+  });
+});
+
 describe('starts from any folder: a path with spaces, a symlink', () => {
   const checkout = join(dir, 'sp ace', 'zi scim');
   const link = join(dir, 'link-to-checkout');
