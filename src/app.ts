@@ -9,6 +9,7 @@ import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
 import { clientErrorHandler, serverFactory } from './http-limits.js';
 import { frameworkErrorHandler } from './routes/scim/errors.js';
+import { notFoundHandler } from './routes/not-found.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,5 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(scimScope, { prefix: '/accounts/:accountId/scim/v2', maxUrlLength: config.http.maxUrlLength });
   // /admin: the admin view, its sessions and the JSON API at /admin/api (routes/admin/scope.ts).
   await app.register(adminScope, { prefix: '/admin' });
+  // Outside every scope: a JSON 404 that names the SCIM base URLs, journaled (PRODUCT.md §8.3).
+  app.setNotFoundHandler(notFoundHandler);
   return app;
 }

@@ -18,28 +18,46 @@ const byteSize = z.string().transform((text, ctx) => {
   return bytes;
 });
 
+/**
+ * A whole number from text, with a message a user can act on: `PORT=abc` is "expected a whole
+ * number from 0 to 65535, got "abc"", not zod's "expected number, received NaN".
+ */
+const wholeNumber = (min: number, max?: number) =>
+  z.string().transform((text, ctx) => {
+    const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
+      const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+      ctx.addIssue({ code: 'custom', message: `expected a whole number ${range}, got "${text}"` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 const token = z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/sandbox.db'),
   SCIM_TOKEN: token.optional(),
   ADMIN_TOKEN: token.optional(),
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JOURNAL_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  // pino's levels are lower-case; LOG_LEVEL=INFO means the same thing.
+  LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, { error: (issue) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` })).default('info'),
+  JOURNAL_MAX_EVENTS: wholeNumber(100).default(100_000),
   MAX_HEADER_SIZE: byteSize.default(16 * 1024),
-  MAX_URL_LENGTH: z.coerce.number().int().min(256).default(8192),
-  MAX_FILTER_LENGTH: z.coerce.number().int().min(64).default(DEFAULT_LIMITS.filterLength),
-  MAX_FILTER_DEPTH: z.coerce.number().int().min(1).max(256).default(DEFAULT_LIMITS.filterDepth),
-  MAX_PATCH_OPERATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.patchOperations),
-  MAX_MEMBERS_PER_REQUEST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.membersPerRequest),
-  MAX_RESULTS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LIMITS.maxResults),
-  BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.bulkMaxOperations),
+  MAX_URL_LENGTH: wholeNumber(256).default(8192),
+  MAX_FILTER_LENGTH: wholeNumber(64).default(DEFAULT_LIMITS.filterLength),
+  MAX_FILTER_DEPTH: wholeNumber(1, 256).default(DEFAULT_LIMITS.filterDepth),
+  MAX_PATCH_OPERATIONS: wholeNumber(1).default(DEFAULT_LIMITS.patchOperations),
+  MAX_MEMBERS_PER_REQUEST: wholeNumber(1).default(DEFAULT_LIMITS.membersPerRequest),
+  MAX_RESULTS: wholeNumber(1, 100_000).default(DEFAULT_LIMITS.maxResults),
+  BULK_MAX_OPERATIONS: wholeNumber(1).default(DEFAULT_LIMITS.bulkMaxOperations),
   BULK_MAX_PAYLOAD: byteSize.default(DEFAULT_LIMITS.bulkMaxPayload),
-  REQUEST_TIMEOUT: z.coerce.number().int().min(0).default(30_000),
-  KEEP_ALIVE_TIMEOUT: z.coerce.number().int().min(0).default(72_000),
+  REQUEST_TIMEOUT: wholeNumber(0).default(30_000),
+  KEEP_ALIVE_TIMEOUT: wholeNumber(0).default(72_000),
   PUBLIC_URL: z.url().optional(),
 });
 

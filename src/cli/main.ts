@@ -1,10 +1,24 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, configKeys, loadConfig } from '../config.js';
+import { StartupError } from '../startup-error.js';
 
 // Each command loads only what it needs, so `--help` and `replay` start fast.
 const server = () => import('../server.js');
 const databaseCommands = () => import('./database-commands.js');
+
+/** Flags as indented lines of at most ~100 characters. */
+const wrap = (words: string[]): string =>
+  words.reduce<string[]>((lines, word) => {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + word.length < 100) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(`  ${word}`);
+    return lines;
+  }, []).join('\n');
+
+const DATABASE_NOTE = `The database is --database-path (or DATABASE_PATH, default ./data/sandbox.db, relative to
+the current folder); its path is printed. A file that does not exist is refused (exit 2) unless
+--create is given.`;
 
 const HELP: Record<string, string> = {
   main: `zi-scim: a local stand-in for ZoomInfo's SCIM 2.0 endpoint
@@ -20,15 +34,23 @@ Commands:
 
 Run "zi-scim <command> --help" for a command's options. Exit codes: 0 success, 1 failure
 (a replay step failed, an operation was refused), 2 bad usage or configuration.`,
-  serve: `zi-scim serve [--port N] [--host H] [--database-path P] [--scim-token T] [--admin-token T]
-              [--body-limit 10mb] [--log-level info] [--journal-max-events N] [--public-url U]
-Each option may also be given as the environment variable of the same name (PORT, HOST, ...).`,
-  reset: `zi-scim reset [--database-path P]
-Empties users, groups and the journal of the default account and re-creates admin@example.com.`,
-  token: `zi-scim token rotate [--admin] [--database-path P]
-Issues a new SCIM token (or admin token with --admin), prints it once; the old one stops working.`,
-  seed: `zi-scim seed --users N [--groups M] [--members-per-group K] [--database-path P]
-Adds N synthetic users and M groups of K members each, straight through the store.`,
+  // Every setting of config.ts, so the help never falls behind the flags serve accepts.
+  serve: `zi-scim serve [options]
+Options (each also the environment variable of the same name: --port is PORT, ...):
+${wrap(configKeys.map((key) => `--${key.toLowerCase().replaceAll('_', '-')}`))}
+See the README's Configuration table for defaults and meanings.`,
+  reset: `zi-scim reset [--database-path P] [--account ID] [--create] [--force]
+Empties users, groups and the journal of the account (default: default) and re-creates
+admin@example.com. While Require SSO is on that local owner could not sign in: refused (exit 1)
+unless --force. ${DATABASE_NOTE}`,
+  token: `zi-scim token rotate [--admin] [--database-path P] [--account ID] [--create]
+Issues a new SCIM token of the account (or, with --admin, the sandbox's admin token, which also
+ends every admin view session), prints it once; the old one stops working. A token set by
+SCIM_TOKEN / ADMIN_TOKEN in the server's environment is pinned: rotating it is refused (exit 1).
+${DATABASE_NOTE}`,
+  seed: `zi-scim seed --users N [--groups M] [--members-per-group K] [--database-path P] [--account ID] [--create]
+Adds N synthetic users and M groups of K members each to the account, straight through the store.
+${DATABASE_NOTE}`,
   replay: `zi-scim replay <file-or-dir> --base-url URL --token TOKEN [--reset-admin-token ADMIN_TOKEN]
 Replays fixture files (see test/fixtures/idp/README.md) against the SCIM base URL and prints a
 pass/fail table. With --reset-admin-token (sandbox only), each file starts from a reset account.`,
@@ -64,22 +86,23 @@ async function main(argv: string[]): Promise<number> {
       return -1; // keeps running
     }
     case 'reset': {
-      const { values } = parse(args, { 'database-path': { type: 'string' } });
+      const { values } = parse(args, { ...DATABASE_OPTIONS, force: { type: 'boolean' } });
       if (values.help) return help('reset');
-      const config = loadConfig(process.env, flags(values));
-      return (await databaseCommands()).resetCommand(config);
+      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      return (await databaseCommands()).resetCommand(config, target(values), values.force === true);
     }
     case 'token': {
-      const { values, positionals } = parse(args, { 'database-path': { type: 'string' }, admin: { type: 'boolean' } });
+      const { values, positionals } = parse(args, { ...DATABASE_OPTIONS, admin: { type: 'boolean' } });
       if (values.help) return help('token');
-      if (positionals[0] !== 'rotate') throw new UsageError('usage: zi-scim token rotate [--admin]');
-      const { admin, ...rest } = values;
-      const config = loadConfig(process.env, flags(rest));
-      return (await databaseCommands()).rotateTokenCommand(config, admin ? 'admin' : 'scim');
+      if (positionals[0] !== 'rotate' || positionals.length !== 1) throw new UsageError('usage: zi-scim token rotate [--admin] [--database-path P] [--account ID]');
+      // One admin token serves every account (PRODUCT.md §7).
+      if (values.admin && values.account !== undefined) throw new UsageError('the admin token belongs to the whole sandbox: --account does not apply to --admin');
+      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      return (await databaseCommands()).rotateTokenCommand(config, target(values), values.admin ? 'admin' : 'scim');
     }
     case 'seed': {
       const { values } = parse(args, {
-        'database-path': { type: 'string' },
+        ...DATABASE_OPTIONS,
         users: { type: 'string' },
         groups: { type: 'string' },
         'members-per-group': { type: 'string' },
@@ -93,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       };
       if (values.users === undefined && values.groups === undefined) throw new UsageError('seed needs --users N and/or --groups M');
       const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
-      return (await import('./seed-command.js')).seedCommand(config, {
+      return (await import('./seed-command.js')).seedCommand(config, target(values), {
         users: count('users', values.users, 0),
         groups: count('groups', values.groups, 0),
         membersPerGroup: count('members-per-group', values['members-per-group'], 10),
@@ -123,6 +146,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+const DATABASE_OPTIONS: OptionSpec = { 'database-path': { type: 'string' }, account: { type: 'string' }, create: { type: 'boolean' } };
+
+/** --account and --create of the commands that open a database. */
+function target(values: Parsed['values']): { account: string; create: boolean } {
+  const account = values.account;
+  if (account !== undefined && (typeof account !== 'string' || !/^[a-z0-9-]{1,40}$/.test(account))) {
+    throw new UsageError('--account must be an account id: 1-40 of a-z, 0-9 and "-"');
+  }
+  return { account: typeof account === 'string' ? account : 'default', create: values.create === true };
+}
+
 function help(name: string): number {
   process.stdout.write(HELP[name] + '\n');
   return 0;
@@ -138,7 +172,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof ConfigError;
+    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof StartupError;
     process.stderr.write(`zi-scim: ${(error as Error).message}\n`);
     process.exitCode = usage ? 2 : 1;
   },

@@ -21,10 +21,32 @@ function fixtureFiles(target: string): string[] {
     .map((f) => join(target, f));
 }
 
+/** Columns cut at 70 characters, except the last (the result, with the server's reason): never cut. */
 function table(rows: string[][]): string {
+  const last = rows[0]!.length - 1;
   const widths = rows[0]!.map((_, i) => Math.min(70, Math.max(...rows.map((r) => r[i]!.length))));
-  const fit = (cell: string, w: number) => (cell.length > w ? cell.slice(0, w - 1) + '…' : cell.padEnd(w));
-  return rows.map((r) => r.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd()).join('\n');
+  const fit = (cell: string, i: number) => (i === last ? cell : cell.length > widths[i]! ? cell.slice(0, widths[i]! - 1) + '…' : cell.padEnd(widths[i]!));
+  return rows.map((r) => r.map(fit).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * The sandbox's reset for a SCIM base URL: /scim/v2 is the default account's,
+ * /accounts/<id>/scim/v2 another account's (PRODUCT.md §7).
+ */
+export function resetUrlOf(baseUrl: string): string {
+  const match = /^(.*?)(?:\/accounts\/([^/?#]+))?\/scim\/v2\/?$/.exec(baseUrl);
+  if (!match) return `${baseUrl.replace(/\/+$/, '')}/admin/api/reset`;
+  return `${match[1]}/admin/api/reset${match[2] ? `?account=${match[2]}` : ''}`;
+}
+
+/** One line on the commonest cause of the failures seen, when there is one. */
+function hint(failures: StepOutcome[], reset: boolean): string {
+  if (failures.length === 0) return '';
+  if (failures.every((f) => f.got === '401')) return 'hint: every failure is a 401: the server refused --token (is it this base URL\'s SCIM token?)\n';
+  if (reset) return '';
+  const conflicts = failures.filter((f) => f.got === '409').length;
+  const why = conflicts > 0 ? `${conflicts} of the failures answered 409: the server already holds resources the fixtures create` : 'the fixtures assume an empty account';
+  return `hint: ${why}; against the sandbox, add --reset-admin-token <ADMIN_TOKEN> so each file starts from a reset account\n`;
 }
 
 /** `zi-scim replay`: sends recorded IdP sequences to any SCIM server; exit code 1 on any failure. */
@@ -33,15 +55,19 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   for (const file of fixtureFiles(options.target)) {
     const fixture = JSON.parse(readFileSync(file, 'utf8')) as Fixture;
     if (options.resetWithAdminToken) {
-      const adminBase = options.baseUrl.replace(/\/scim\/v2\/?$/, '') + '/admin/api/reset';
-      const answer = await send(adminBase, 'POST', { authorization: `Bearer ${options.resetWithAdminToken}` }, undefined);
-      if (answer.status !== 200) throw new Error(`reset before ${fixture.scenario} answered ${answer.status}`);
+      const url = resetUrlOf(options.baseUrl);
+      const answer = await send(url, 'POST', { authorization: `Bearer ${options.resetWithAdminToken}` }, undefined);
+      if (answer.status !== 200) {
+        const message = (answer.json as { message?: unknown } | undefined)?.message;
+        throw new Error(`the reset before ${fixture.scenario} (POST ${url}) answered ${answer.status}${typeof message === 'string' ? `: ${message}` : ''}`);
+      }
     }
     outcomes.push(...(await runFixture(fixture, { baseUrl: options.baseUrl, token: options.token })));
   }
   const rows = [['scenario', 'step', 'request', 'expected', 'got', 'result']];
   for (const o of outcomes) rows.push([o.scenario, o.step, o.request, o.expected, o.got, o.pass ? 'pass' : `FAIL ${o.detail ?? ''}`]);
-  const failed = outcomes.filter((o) => !o.pass).length;
-  options.out.write(`${table(rows)}\n\n${outcomes.length - failed} passed, ${failed} failed\n`);
+  const failures = outcomes.filter((o) => !o.pass);
+  const failed = failures.length;
+  options.out.write(`${table(rows)}\n\n${outcomes.length - failed} passed, ${failed} failed\n${hint(failures, Boolean(options.resetWithAdminToken))}`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
-import { DEFAULT_ACCOUNT } from '../store/accounts-repository.js';
 import { seedSyntheticData } from './synthetic-data.js';
-import { withStore } from './database-commands.js';
+import { withStore, type Target } from './database-commands.js';
 
 export interface SeedOptions {
   users: number;
@@ -24,12 +23,12 @@ function progressBar(out: SeedOptions['progress']) {
   };
 }
 
-export function seedCommand(config: Config, options: SeedOptions): number {
+export function seedCommand(config: Config, target: Target, options: SeedOptions): number {
   const started = Date.now();
-  const { userIds, groupIds } = withStore(config, (store) =>
-    seedSyntheticData(store, DEFAULT_ACCOUNT, { ...options, onProgress: progressBar(options.progress) }),
+  const { userIds, groupIds } = withStore(config, target, (store) =>
+    seedSyntheticData(store, target.account, { ...options, onProgress: progressBar(options.progress) }),
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`seeded ${userIds.length} users and ${groupIds.length} groups in ${seconds} s into ${config.databasePath}\n`);
+  process.stdout.write(`seeded ${userIds.length} users and ${groupIds.length} groups in ${seconds} s into account ${target.account}\n`);
   return 0;
 }

@@ -21,6 +21,19 @@ export interface StepOutcome {
   detail?: string;
 }
 
+/**
+ * What an unexpected answer said: a SCIM error's status, scimType and detail in full (the reason a
+ * user needs, e.g. a 409 on a sandbox that already holds the fixture's users), else the start of
+ * the body.
+ */
+export function describeAnswer(answer: HttpAnswer): string {
+  const error = answer.json as { schemas?: unknown; status?: unknown; scimType?: unknown; detail?: unknown } | undefined;
+  const isScimError = Array.isArray(error?.schemas) && error.schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error');
+  if (!isScimError) return answer.text.slice(0, 300);
+  const type = typeof error.scimType === 'string' ? ` ${error.scimType}` : '';
+  return `${answer.status}${type}: ${typeof error.detail === 'string' ? error.detail : '(no detail)'}`;
+}
+
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
@@ -59,7 +72,7 @@ export async function runFixture(fixture: Fixture, target: ReplayTarget): Promis
     const answer = await send(base + endpoint, 'POST', auth, JSON.stringify(rest));
     const id = (answer.json as { id?: unknown } | undefined)?.id;
     if (answer.status !== 201 || typeof id !== 'string') {
-      outcomes.push({ scenario: fixture.scenario, step: 'setup', request: `POST ${endpoint} (${label})`, expected: '201', got: String(answer.status), pass: false, detail: answer.text.slice(0, 300) });
+      outcomes.push({ scenario: fixture.scenario, step: 'setup', request: `POST ${endpoint} (${label})`, expected: '201', got: String(answer.status), pass: false, detail: describeAnswer(answer) });
       return null;
     }
     return id;
@@ -124,7 +137,7 @@ async function runStep(
 
   const answer = await send(base + path, step.method, headers, body);
   outcome.got = String(answer.status);
-  if (!expected.includes(answer.status)) return { ...outcome, detail: answer.text.slice(0, 300) };
+  if (!expected.includes(answer.status)) return { ...outcome, detail: describeAnswer(answer) };
   if (step.expect.list && answer.status === 200) {
     const failure = listMismatch(step.expect.list, answer.json);
     if (failure) return { ...outcome, detail: failure };

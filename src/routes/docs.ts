@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 /** openapi/openapi.yaml at the repository root: two levels above both src/routes and dist/routes. */
-export const OPENAPI_PATH = new URL('../../openapi/openapi.yaml', import.meta.url).pathname;
+export const OPENAPI_PATH = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
 /**
  * The page may load nothing but this server's own files: Swagger UI, its initializer and the

@@ -26,8 +26,10 @@ export function createAccountsRepository(db: Db) {
   const remove = db.prepare('DELETE FROM accounts WHERE id = ?');
   const saveSettings = db.prepare('UPDATE accounts SET settings = ? WHERE id = ?');
   const getDigest = db.prepare<[string, TokenKind], string>('SELECT digest FROM tokens WHERE account_id = ? AND kind = ?').pluck();
-  const setDigest = db.prepare(`INSERT INTO tokens (account_id, kind, digest, created_at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (account_id, kind) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at`);
+  const setDigest = db.prepare(`INSERT INTO tokens (account_id, kind, digest, created_at, pinned_by) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (account_id, kind) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at, pinned_by = excluded.pinned_by`);
+  const getPin = db.prepare<[string, TokenKind], string | null>('SELECT pinned_by FROM tokens WHERE account_id = ? AND kind = ?').pluck();
+  const clearPin = db.prepare('UPDATE tokens SET pinned_by = NULL WHERE account_id = ? AND kind = ? AND pinned_by IS NOT NULL');
 
   const toAccount = (r: { id: string; name: string; settings: string; created_at: string }): AccountRow => ({
     id: r.id,
@@ -107,9 +109,24 @@ export function createAccountsRepository(db: Db) {
     hasToken(accountId: string, kind: TokenKind): boolean {
       return storedDigest(accountId, kind) !== null;
     },
-    setToken(accountId: string, kind: TokenKind, token: string): void {
+    /** Stores a token's digest; `pinnedBy` names the environment variable it came from, if any. */
+    setToken(accountId: string, kind: TokenKind, token: string, pinnedBy: string | null = null): void {
       digests.clear();
-      setDigest.run(accountId, kind, tokenDigest(token), new Date().toISOString());
+      setDigest.run(accountId, kind, tokenDigest(token), new Date().toISOString(), pinnedBy);
+    },
+    /** The environment variable that pins this token (PRODUCT.md §8.4), or null. */
+    pinnedBy(accountId: string, kind: TokenKind): string | null {
+      return getPin.get(accountId, kind) ?? null;
+    },
+    unpinToken(accountId: string, kind: TokenKind): void {
+      clearPin.run(accountId, kind);
+    },
+    /**
+     * What identifies the current token without revealing it (its digest), or null: an admin view
+     * session remembers it, and ends when it changes (a rotation, here or by another process).
+     */
+    tokenStamp(accountId: string, kind: TokenKind): string | null {
+      return storedDigest(accountId, kind);
     },
     /** Constant-time comparison of digests, so timing reveals nothing about the stored token. */
     checkToken(accountId: string, kind: TokenKind, presented: string): boolean {

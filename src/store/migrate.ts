@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
 
-export const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url).pathname;
+// fileURLToPath, not URL.pathname: a checkout under "my projects/" has "my%20projects" in its URL.
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 /**
  * Applies the numbered SQL files of migrations/ that the database has not seen, each in its own
@@ -24,10 +26,15 @@ export function migrate(db: Database, dir = MIGRATIONS_DIR): number[] {
   for (const file of files) {
     if (applied.has(file.version)) continue;
     const sql = readFileSync(join(dir, file.name), 'utf8');
-    db.transaction(() => {
-      db.exec(sql);
-      record.run(file.version, file.name, new Date().toISOString());
-    })();
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        record.run(file.version, file.name, new Date().toISOString());
+      })();
+    } catch (error) {
+      // The file is named: "table users already exists" alone does not say which step failed.
+      throw Object.assign(new Error(`migration ${file.name} failed: ${(error as Error).message}`), { code: (error as { code?: unknown }).code });
+    }
     done.push(file.version);
   }
   return done;

@@ -1,14 +1,47 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate.js';
+import { reasonOf, StartupError } from '../startup-error.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating its folder if needed) and migrates the SQLite database. */
+/**
+ * Opens (creating its folder if needed) and migrates the SQLite database. Whatever stops that is a
+ * StartupError naming the file, so the user reads one line, not a stack trace (PRODUCT.md §8.4).
+ */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const where = path === ':memory:' ? path : resolve(path);
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(where), { recursive: true });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? `a part of that path is a file, not a folder (${code})` : reasonOf(error);
+      throw new StartupError(`cannot create the folder ${dirname(where)} for the database (DATABASE_PATH): ${why}`);
+    }
+    if (statSync(where, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new StartupError(`cannot open the database ${where} (DATABASE_PATH): it is a folder, not a file`);
+    }
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    configure(db);
+  } catch (error) {
+    db?.close();
+    throw new StartupError(`cannot open the database ${where} (DATABASE_PATH): ${reasonOf(error)}`);
+  }
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw new StartupError(`cannot migrate the database ${where}: ${reasonOf(error)}`);
+  }
+  return db;
+}
+
+function configure(db: Db): void {
   // WAL lets readers run beside the writer. Every write is committed (journal events included)
   // before the response that acknowledges it is sent. synchronous=NORMAL: in WAL mode a commit
   // appends the transaction to the -wal file with write(2), and fsync runs at checkpoints only.
@@ -30,6 +63,4 @@ export function openDatabase(path: string): Db {
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runFixture } from '../../src/replay/run-fixture.js';
@@ -15,7 +16,7 @@ import { ADMIN_TOKEN, createTestApp, patchBody, SCIM_TOKEN, userBody, ZOOMINFO, 
 
 const available = chromiumAvailable;
 
-const DOCS_IMAGES = new URL('../../docs/images/', import.meta.url).pathname;
+const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/idp/${name}.json`, import.meta.url), 'utf8')) as Fixture;
 const ENTRA_USER = 'Test_User_00aa00aa@testuser.com';

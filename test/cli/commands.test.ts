@@ -43,7 +43,7 @@ describe('zi-scim commands, through the real binary', () => {
 
   it('seeds users and groups through the store, then resets them', async () => {
     const db = join(dir, 'seed.db');
-    const seeded = await runCli(['seed', '--users', '500', '--groups', '5', '--members-per-group', '20', '--database-path', db]);
+    const seeded = await runCli(['seed', '--users', '500', '--groups', '5', '--members-per-group', '20', '--database-path', db, '--create']);
     expect(seeded.code, seeded.stderr).toBe(0);
     expect(seeded.stdout).toMatch(/seeded 500 users and 5 groups/);
     expect(seeded.stderr).toMatch(/seeding \[#{20}\] 100%/);
@@ -58,7 +58,7 @@ describe('zi-scim commands, through the real binary', () => {
 
   it('rotates the SCIM token: printed once, stored only as a digest', async () => {
     const db = join(dir, 'token.db');
-    const first = await runCli(['token', 'rotate', '--database-path', db]);
+    const first = await runCli(['token', 'rotate', '--database-path', db, '--create']);
     expect(first.code).toBe(0);
     const token = /SCIM token: (\S+)/.exec(first.stdout.split('\n').at(-2) ?? '')?.[1];
     expect(token).toMatch(/^[\w-]{40,}$/);

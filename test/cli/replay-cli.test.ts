@@ -45,6 +45,37 @@ describe('zi-scim replay, through the real binary', () => {
     expect(result.stdout).toMatch(/FAIL/);
   });
 
+  it('shows a SCIM error in full, and hints at --reset-admin-token on a used sandbox', async () => {
+    await t.scim.post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'already.here@example.com' }).expect(201);
+    const dir = mkdtempSync(join(tmpdir(), 'zi-replay-'));
+    const fixture = {
+      idp: 'okta',
+      scenario: 'create-a-user-the-sandbox-already-holds',
+      setup: {},
+      steps: [{ method: 'POST', path: '/Users', headers: { 'Content-Type': 'application/scim+json' }, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'already.here@example.com' }, expect: { status: 201 } }],
+    };
+    writeFileSync(join(dir, 'used.json'), JSON.stringify(fixture));
+    const result = await runCli(['replay', dir, '--base-url', baseUrl, '--token', SCIM_TOKEN]);
+    expect(result.code).toBe(1);
+    const row = result.stdout.split('\n').find((line) => line.startsWith('create-a-user-the-sandbox-already-holds'))!;
+    expect(row).toMatch(/POST \/Users\s+201\s+409\s+FAIL 409 uniqueness: .{40,}$/);
+    expect(row).not.toContain('…');
+    expect(result.stdout).toMatch(/^hint: 1 of the failures answered 409: .*add --reset-admin-token <ADMIN_TOKEN>/m);
+  });
+
+  it('resets another account through /admin/api/reset?account=<id> when the base URL is /accounts/<id>/scim/v2', async () => {
+    const created = await t.http.post('/admin/api/accounts').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ id: 'replay-target' }).expect(201);
+    const accountBase = `${baseUrl.replace(/\/scim\/v2$/, '')}/accounts/replay-target/scim/v2`;
+    const dir = mkdtempSync(join(tmpdir(), 'zi-replay-'));
+    cpSync(join(FIXTURES, 'entra-02-create-user.json'), join(dir, 'entra-02.json'));
+    // Twice: the second run passes only if the reset emptied the account the first run filled.
+    for (let run = 0; run < 2; run++) {
+      const result = await runCli(['replay', dir, '--base-url', accountBase, '--token', created.body.scimToken, '--reset-admin-token', ADMIN_TOKEN]);
+      expect(result.stderr).toBe('');
+      expect(result.code, result.stdout).toBe(0);
+    }
+  });
+
   it('is a usage error (exit 2) without --base-url', async () => {
     const result = await runCli(['replay', FIXTURES, '--token', SCIM_TOKEN]);
     expect(result.code).toBe(2);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 
 /** Debian's chromium; browser tests skip (with one line saying so) where it is missing. */
@@ -10,7 +11,7 @@ if (!chromiumAvailable) console.log(`browser tests skipped: ${CHROMIUM} not foun
 /** Headless, and quiet: no background traffic to hosts this machine cannot reach. */
 export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { bootstrap } from '../../src/bootstrap.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { createStore } from '../../src/store/store.js';
 import { formatMismatches, watchResponses, type ResponseMismatch } from './openapi-validator.js';
 
 export const SCIM_TOKEN = 'test-scim-token-0123456789';
@@ -36,14 +39,30 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real app on a fresh SQLite file in its own temporary folder, listening on a free port. */
+/**
+ * Stores the tokens in a database file as a first start would have generated them: not pinned by
+ * the environment (PRODUCT.md §8.4), so tests may rotate them.
+ */
+export function storeTokens(databasePath: string, tokens: { scimToken?: string; adminToken?: string } = { scimToken: SCIM_TOKEN, adminToken: ADMIN_TOKEN }): void {
+  const store = createStore(openDatabase(databasePath), { journalMaxEvents: 100_000 });
+  try {
+    bootstrap(store, tokens, { applyPins: false });
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * A real app on a fresh SQLite file in its own temporary folder, listening on a free port. Its
+ * tokens are SCIM_TOKEN and ADMIN_TOKEN, stored, unless `env` sets them (then the environment
+ * pins them, as in production).
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'zi-scim-test-'));
   const databasePath = join(dir, 'sandbox.db');
+  storeTokens(databasePath);
   const config = loadConfig({
     DATABASE_PATH: databasePath,
-    SCIM_TOKEN,
-    ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
     PORT: '0',
     ...env,

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { ADMIN_TOKEN, SCIM_TOKEN, USER_SCHEMA, PATCH_OP } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, SCIM_TOKEN, USER_SCHEMA, PATCH_OP, storeTokens } from '../helpers/test-app.js';
 
 const PASSWORD = 'Sup3r-Secret-Passw0rd!';
 
@@ -15,7 +15,8 @@ describe('secrets never reach the logs or the database in clear', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zi-secrets-'));
     let logs = '';
     const sink = new Writable({ write: (chunk, _enc, done) => ((logs += chunk.toString()), done()) });
-    const config = loadConfig({ DATABASE_PATH: join(dir, 'db.sqlite'), SCIM_TOKEN, ADMIN_TOKEN, LOG_LEVEL: 'trace', PORT: '0' });
+    storeTokens(join(dir, 'db.sqlite')); // stored, not pinned by the environment: the test rotates one
+    const config = loadConfig({ DATABASE_PATH: join(dir, 'db.sqlite'), LOG_LEVEL: 'trace', PORT: '0' });
     const app = await buildApp(config, { logStream: sink });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {

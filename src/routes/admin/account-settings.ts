@@ -9,6 +9,7 @@ import { resetAccount } from '../../zoominfo/reset.js';
 import { checkSignIn } from '../../zoominfo/sign-in.js';
 import { readiness } from '../../zoominfo/readiness.js';
 import type { Store } from '../../store/store.js';
+import { DEFAULT_ACCOUNT, type TokenKind } from '../../store/accounts-repository.js';
 import type { UserRow } from '../../store/users-repository.js';
 import { caseKey } from '../../store/case-key.js';
 import { asLockout, conflictError } from './errors.js';
@@ -30,7 +31,7 @@ function signInUser(store: Store, accountId: string, userName: string): UserRow 
   return rows.find((u) => caseKey(u.userName) === caseKey(userName)) ?? null;
 }
 
-/** Settings, the SCIM token, reset, the sign-in check and readiness: the account as a whole. */
+/** Settings, the tokens, reset, the sign-in check and readiness: the account as a whole. */
 const adminAccountSettingsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/settings', async (request) => app.store.accounts.find(accountOf(request))!.settings);
 
@@ -43,13 +44,22 @@ const adminAccountSettingsRoutes: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.post('/scim-token', async (request, reply) => {
+  const rotate = (accountId: string, kind: TokenKind): string => {
     try {
-      return reply.code(201).send({ token: rotateToken(app.store, accountOf(request), 'scim', 'admin API') });
+      return rotateToken(app.store, accountId, kind, 'admin API');
     } catch (error) {
-      if (error instanceof TokenRefused) throw conflictError('sso_not_configured', error.message);
+      if (error instanceof TokenRefused) throw conflictError(error.code, error.message);
       throw error;
     }
+  };
+
+  app.post('/scim-token', async (request, reply) => reply.code(201).send({ token: rotate(accountOf(request), 'scim') }));
+
+  // One admin token serves every account (PRODUCT.md §7), so ?account= does not apply. Every admin
+  // view session ends with the old token (routes/admin/session.ts).
+  app.post('/admin-token', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return reply.code(201).send({ token: rotate(DEFAULT_ACCOUNT, 'admin') });
   });
 
   app.post('/reset', async (request) => {

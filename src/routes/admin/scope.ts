@@ -4,6 +4,7 @@ import adminApi from './index.js';
 import adminSessionRoutes, { createAdminSessions } from './session.js';
 import adminViewRoutes from './view.js';
 import { adminErrorHandler } from './errors.js';
+import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
 
 /**
  * Everything under /admin: the view, its session routes and the JSON API, behind security headers
@@ -32,7 +33,7 @@ const adminScope: FastifyPluginAsync = async (app) => {
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
-  app.decorate('adminSessions', createAdminSessions());
+  app.decorate('adminSessions', createAdminSessions(Date.now, () => app.store.accounts.tokenStamp(DEFAULT_ACCOUNT, 'admin')));
   app.setErrorHandler(adminErrorHandler);
   await app.register(adminSessionRoutes);
   await app.register(adminViewRoutes);

@@ -23,6 +23,8 @@ export interface AdminSession {
   id: string;
   csrfToken: string;
   expiresAt: number;
+  /** The admin token's stamp at sign-in: a session outlives no rotation of the token. */
+  credential: string | null;
 }
 
 declare module 'fastify' {
@@ -40,8 +42,12 @@ const sameSecret = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** The session table and the failed sign-in counter; `now` is injectable for tests. */
-export function createAdminSessions(now: () => number = Date.now) {
+/**
+ * The session table and the failed sign-in counter; `now` is injectable for tests. `credential`
+ * stamps the current admin token: rotating it (admin API, or `zi-scim token rotate --admin` in
+ * another process) ends every session signed in with the old one, not 12 h later.
+ */
+export function createAdminSessions(now: () => number = Date.now, credential: () => string | null = () => null) {
   const sessions = new Map<string, AdminSession>();
   const failures = new Map<string, { count: number; windowEnds: number }>();
 
@@ -56,7 +62,7 @@ export function createAdminSessions(now: () => number = Date.now) {
       sweep();
       // A bound on memory: the oldest session goes first (Map keeps insertion order).
       if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      const session = { id: randomToken(), csrfToken: randomToken(), expiresAt: now() + SESSION_TTL_MS };
+      const session = { id: randomToken(), csrfToken: randomToken(), expiresAt: now() + SESSION_TTL_MS, credential: credential() };
       sessions.set(session.id, session);
       return session;
     },
@@ -64,7 +70,7 @@ export function createAdminSessions(now: () => number = Date.now) {
       if (!id) return null;
       const session = sessions.get(id);
       if (!session) return null;
-      if (session.expiresAt <= now()) {
+      if (session.expiresAt <= now() || session.credential !== credential()) {
         sessions.delete(id);
         return null;
       }

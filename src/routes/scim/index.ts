@@ -5,6 +5,7 @@ import { detectIdp, type Idp } from '../../idp/detect-idp.js';
 import { redact, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
+import { unauthorizedDetail } from './auth-detail.js';
 import { rewritesOf } from './idp-context.js';
 import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
 import { createFaultInjector } from '../../zoominfo/faults.js';
@@ -114,8 +115,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
     // RFC 6750 §3: a 401 names the scheme; @fastify/bearer-auth's body is replaced by a SCIM error.
     if (reply.statusCode === 401) {
       reply.header('www-authenticate', 'Bearer realm="scim"');
-      const detail = request.headers.authorization ? 'the bearer token is not valid for this SCIM API' : 'an Authorization: Bearer token is required';
-      return JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail });
+      return JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: unauthorizedDetail(request) });
     }
     if (request.method !== 'GET' && typeof payload === 'string' && payload.length <= MAX_JOURNALED_RESPONSE) {
       (reply as unknown as { journaledResponse?: string }).journaledResponse = payload;
