@@ -1,0 +1,53 @@
+/**
+ * What public SCIM conformance suites (Okta's SPEC test among them) check and the sandbox once got
+ * wrong (PRODUCT.md §8.3), one test per defect, over real HTTP and a real SQLite file.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, createTestApp, GROUP_SCHEMA, patchBody, USER_SCHEMA, userBody, type TestApp } from '../helpers/test-app.js';
+import { expectScimError } from '../helpers/scim-http.js';
+
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+beforeEach(async () => {
+  await t.http.post('/admin/api/reset').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+});
+
+const createUser = async (overrides: Record<string, unknown> = {}) => (await t.scim.post('/Users', userBody(overrides)).expect(201)).body;
+const createGroup = async (displayName: string, members: string[] = []) =>
+  (await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) }).expect(201)).body;
+const memberIds = async (groupId: string) =>
+  ((await t.scim.get(`/Groups/${groupId}`).expect(200)).body.members ?? []).map((m: { value: string }) => m.value).sort();
+
+describe('Bulk results (RFC 7644 §3.7.3)', () => {
+  it('a DELETE result has the location of what it deleted', async () => {
+    const doomed = await createUser();
+    const res = await t.scim.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'DELETE', path: `/Users/${doomed.id}` }] }).expect(200);
+    expect(res.body.Operations[0]).toMatchObject({ method: 'DELETE', status: '204', location: doomed.meta.location });
+  });
+});
+
+describe('member value filters in PATCH remove paths', () => {
+  it.each([
+    ['members[$ref eq "x"]', 2],
+    ['members[not (display eq "\\\\")]', 0],
+    ['members[display eq "a" and value eq "b\\\\"]', 2],
+    ['members[value eq "a\\"b"]', 2],
+  ])('%s is answered without a 5xx', async (path, left) => {
+    const [a, b] = [await createUser(), await createUser()];
+    const group = await createGroup('Filtered', [a.id, b.id]);
+    await t.scim.patch(`/Groups/${group.id}`, patchBody({ op: 'remove', path })).expect(200);
+    expect(await memberIds(group.id)).toHaveLength(left);
+  });
+
+  it('members[$ref eq "<location>"] removes the member at that location', async () => {
+    const [a, b] = [await createUser(), await createUser()];
+    const group = await createGroup('By ref', [a.id, b.id]);
+    await t.scim.patch(`/Groups/${group.id}`, patchBody({ op: 'remove', path: `members[$ref eq "${a.meta.location}"]` })).expect(200);
+    expect(await memberIds(group.id)).toEqual([b.id]);
+  });
+});
