@@ -3,8 +3,8 @@
  * wrong (PRODUCT.md §8.3), one test per defect, over real HTTP and a real SQLite file.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, createTestApp, GROUP_SCHEMA, patchBody, USER_SCHEMA, userBody, type TestApp } from '../helpers/test-app.js';
-import { expectScimError } from '../helpers/scim-http.js';
+import { ADMIN_TOKEN, createTestApp, GROUP_SCHEMA, patchBody, SCIM_TOKEN, USER_SCHEMA, userBody, type TestApp } from '../helpers/test-app.js';
+import { expectScimError, rawRequest } from '../helpers/scim-http.js';
 
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
@@ -49,5 +49,21 @@ describe('member value filters in PATCH remove paths', () => {
     const group = await createGroup('By ref', [a.id, b.id]);
     await t.scim.patch(`/Groups/${group.id}`, patchBody({ op: 'remove', path: `members[$ref eq "${a.meta.location}"]` })).expect(200);
     expect(await memberIds(group.id)).toEqual([b.id]);
+  });
+});
+
+describe('discovery refuses writes before reading the body', () => {
+  it.each(['/ServiceProviderConfig', '/ResourceTypes', '/Schemas', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User'])('POST %s with a body that is not JSON is 405 with Allow: GET', async (path) => {
+    const res = await rawRequest(t, 'POST', `/scim/v2${path}`, 'test', { authorization: `Bearer ${SCIM_TOKEN}`, 'content-type': 'application/scim+json; charset=utf-8' });
+    expectScimError(res, 405);
+    expect(res.headers.allow).toBe('GET');
+  });
+
+  it('PUT with a JSON body is 405 too, and a wrong token is still 401 first', async () => {
+    const put = await t.scim.put('/ServiceProviderConfig', { schemas: [] });
+    expectScimError(put, 405);
+    expect(put.headers.allow).toBe('GET');
+    const res = await rawRequest(t, 'POST', '/scim/v2/ServiceProviderConfig', 'test', { authorization: 'Bearer wrong', 'content-type': 'application/scim+json' });
+    expectScimError(res, 401);
   });
 });
