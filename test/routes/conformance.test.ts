@@ -67,3 +67,21 @@ describe('discovery refuses writes before reading the body', () => {
     expectScimError(res, 401);
   });
 });
+
+describe('a SCIM 1.1 PATCH', () => {
+  it('is 400 naming SCIM 1.1 and where the fix is, and changes nothing', async () => {
+    const user = await createUser();
+    const group = await createGroup('Legacy', [user.id]);
+    const res = await t.scim.patch(`/Groups/${group.id}`, { schemas: ['urn:scim:schemas:core:1.0'], members: [{ value: user.id, operation: 'delete' }] });
+    expectScimError(res, 400, 'invalidSyntax');
+    expect(res.body.detail).toMatch(/SCIM 1\.1 PATCH request.*configured for SCIM 1\.1/);
+    expect(await memberIds(group.id)).toEqual([user.id]);
+  });
+
+  it('a 2.0 body that only forgot the PatchOp URN keeps the plain message', async () => {
+    const user = await createUser();
+    const res = await t.scim.patch(`/Users/${user.id}`, { schemas: [], Operations: [{ op: 'replace', path: 'title', value: 'x' }] });
+    expectScimError(res, 400, 'invalidSyntax');
+    expect(res.body.detail).toMatch(/must list .*PatchOp/);
+  });
+});

@@ -38,12 +38,20 @@ export interface PatchResult {
 
 const OPS = new Set(['add', 'remove', 'replace']);
 
+/** SCIM 1.1's schema URNs (`urn:scim:schemas:core:1.0`, its extensions). */
+const isScim11 = (schemas: unknown): boolean => Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && /^urn:scim:schemas:[^ ]*:1\.[01]\b/i.test(s));
+
 /** RFC 7644 §3.5.2: the PatchOp envelope. An empty Operations list is a no-op (PRODUCT.md §4). */
 export function readPatchRequest(body: unknown, maxOperations = DEFAULT_LIMITS.patchOperations): PatchOperation[] {
   if (!isObject(body)) throw invalidSyntax('the PATCH body must be a JSON object');
   assertSafeValue(body);
   const schemas = body.schemas;
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP.toLowerCase())) {
+    // SCIM 1.1 PATCH bodies carry the attributes themselves (members[].operation "delete"), not a
+    // PatchOp: the admin's fix is in the IdP app's settings, so the detail says where to look.
+    if (!Array.isArray(body.Operations) || isScim11(schemas)) {
+      throw invalidSyntax(`this is a SCIM 1.1 PATCH request (no "${PATCH_OP}" in schemas, no Operations list): the IdP app is likely configured for SCIM 1.1; choose SCIM 2.0 in its provisioning settings`);
+    }
     throw invalidSyntax(`a PATCH body must list "${PATCH_OP}" in schemas`);
   }
   const ops = body.Operations;
