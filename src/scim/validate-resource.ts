@@ -124,7 +124,9 @@ export function checkResource(rt: ResourceTypeDef, body: unknown): CheckedResour
       if (isUnassigned(value)) continue;
       if (!isObject(value)) throw invalidValue(`${ext.id} must be an object`);
       const extOut: JsonObject = {};
-      checkAttributes(ext, value, extOut, `${ext.id}:`, false);
+      // PRODUCT.md §8.3: `schemas` inside an extension's value is ignored, as at the top level.
+      const attributes = Object.fromEntries(Object.entries(value).filter(([key]) => key.toLowerCase() !== 'schemas'));
+      checkAttributes(ext, attributes, extOut, `${ext.id}:`, false);
       if (Object.keys(extOut).length) resource[ext.id] = extOut;
     } else if (/^urn:/i.test(key)) {
       throw invalidValue(`unknown schema extension "${key}"`);

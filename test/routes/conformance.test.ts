@@ -85,3 +85,24 @@ describe('a SCIM 1.1 PATCH', () => {
     expect(res.body.detail).toMatch(/must list .*PatchOp/);
   });
 });
+
+describe('schemas inside a value addressed to an extension is ignored', () => {
+  const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  const ZOOMINFO = 'urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User';
+  it.each(['add', 'replace'])('PATCH %s with the extension URN as path', async (op) => {
+    const user = await createUser();
+    const res = await t.scim.patch(`/Users/${user.id}`, patchBody(
+      { op, path: ENTERPRISE, value: { schemas: [ENTERPRISE], employeeNumber: '1' } },
+      { op, path: ZOOMINFO, value: { schemas: [ZOOMINFO], role: 'Admin' } },
+    )).expect(200);
+    expect(res.body[ENTERPRISE]).toEqual({ employeeNumber: '1' });
+    expect(res.body[ZOOMINFO].role).toBe('Admin');
+  });
+
+  it('PUT and POST with schemas inside the extension objects', async () => {
+    const created = await t.scim.post('/Users', userBody({ [ENTERPRISE]: { schemas: [ENTERPRISE], department: 'Sales' } })).expect(201);
+    expect(created.body[ENTERPRISE]).toEqual({ department: 'Sales' });
+    const put = await t.scim.put(`/Users/${created.body.id}`, { schemas: [USER_SCHEMA], userName: created.body.userName, [ZOOMINFO]: { Schemas: [ZOOMINFO], licenses: ['SalesOS'] } }).expect(200);
+    expect(put.body[ZOOMINFO].licenses).toEqual(['SalesOS']);
+  });
+});

@@ -135,7 +135,8 @@ function expandNoPath(rt: ResourceTypeDef, op: PatchOperation): PathOperation[] 
 /** An extension URN as a whole (as a no-path key, or as the path): its attributes one by one. */
 function expandExtension(op: PatchOperation['op'], ext: SchemaDef, value: unknown): PathOperation[] {
   if (op !== 'remove' && isObject(value)) {
-    return Object.entries(value).map(([key, sub]) => ({ op, path: `${ext.id}:${key}`, value: sub }));
+    // PRODUCT.md §4/§8.3: `schemas` inside a value is ignored (conformance suites send it here).
+    return Object.entries(value).filter(([key]) => key.trim().toLowerCase() !== 'schemas').map(([key, sub]) => ({ op, path: `${ext.id}:${key}`, value: sub }));
   }
   if (op !== 'remove' && !isUnassigned(value)) throw invalidValue(`${ext.id} must be an object`);
   // Adding nothing changes nothing; replacing with nothing or removing clears the extension.
