@@ -106,3 +106,27 @@ describe('schemas inside a value addressed to an extension is ignored', () => {
     expect(put.body[ZOOMINFO].licenses).toEqual(['SalesOS']);
   });
 });
+
+describe('PATCH that would silently do nothing', () => {
+  it.each(['active', 'ACTIVE', `${USER_SCHEMA}:active`])('remove of %s is 400 invalidValue naming active: false, and changes nothing', async (path) => {
+    const user = await createUser();
+    const res = await t.scim.patch(`/Users/${user.id}`, patchBody({ op: 'remove', path }));
+    expectScimError(res, 400, 'invalidValue');
+    expect(res.body.detail).toMatch(/active.*false/);
+    const after = await t.scim.get(`/Users/${user.id}`).expect(200);
+    expect(after.body).toMatchObject({ active: true, meta: { version: user.meta.version } });
+  });
+
+  it('a PATCH that changes nothing the client can see keeps meta.version and ETag', async () => {
+    const user = await createUser({ title: 'Same' });
+    const res = await t.scim.patch(`/Users/${user.id}`, patchBody(
+      { op: 'replace', path: 'title', value: 'Same' },
+      { op: 'replace', path: 'active', value: 'True' },
+      { op: 'add', value: { 'name.givenName': user.name.givenName } },
+    )).expect(200);
+    expect(res.body.meta.version).toBe(user.meta.version);
+    expect(res.headers.etag).toBe(user.meta.version);
+    const changed = await t.scim.patch(`/Users/${user.id}`, patchBody({ op: 'replace', path: 'title', value: 'Other' })).expect(200);
+    expect(changed.body.meta.version).not.toBe(user.meta.version);
+  });
+});

@@ -87,6 +87,11 @@ export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations:
     if (path.target.attribute.mutability === 'readOnly' || leaf.mutability === 'readOnly') {
       throw mutability(`"${path.target.canonical}" is read-only`);
     }
+    // PRODUCT.md §8.3: removing `active` would leave it as it was (a user without it is active),
+    // a silent no-op where the client meant to deprovision: refused, naming what to send instead.
+    if (rt.id === 'User' && op.op === 'remove' && path.target.attribute.name === 'active' && !path.target.inExtension) {
+      throw invalidValue('"active" cannot be removed: send {"op":"replace","path":"active","value":false} to deprovision (active: false)');
+    }
     if (rt.id === 'Group' && path.target.attribute.name === 'members' && !path.target.inExtension) {
       memberChanges.push(memberChange(op, path));
     } else if (path.target.attribute.name === 'password' && !path.target.inExtension) {
