@@ -130,3 +130,26 @@ describe('PATCH that would silently do nothing', () => {
     expect(changed.body.meta.version).not.toBe(user.meta.version);
   });
 });
+
+describe('a body whose schemas does not name its resource type', () => {
+  it('POST /Users naming only the Group schema is 400 invalidValue and creates nothing', async () => {
+    const res = await t.scim.post('/Users', userBody({ schemas: [GROUP_SCHEMA] }));
+    expectScimError(res, 400, 'invalidValue');
+    expect(res.body.detail).toMatch(/Group schema/);
+    expect((await t.scim.get('/Users?count=0').expect(200)).body.totalResults).toBe(0);
+  });
+
+  it('POST /Users and PUT /Groups without schemas are 400 invalidValue', async () => {
+    const { schemas: _s, ...noSchemas } = userBody();
+    expectScimError(await t.scim.post('/Users', noSchemas), 400, 'invalidValue');
+    expectScimError(await t.scim.post('/Users', { ...noSchemas, schemas: [] }), 400, 'invalidValue');
+    const group = await createGroup('Typed');
+    expectScimError(await t.scim.put(`/Groups/${group.id}`, { displayName: 'Untyped' }), 400, 'invalidValue');
+    expectScimError(await t.scim.put(`/Groups/${group.id}`, { schemas: [USER_SCHEMA], displayName: 'Wrong' }), 400, 'invalidValue');
+    expect((await t.scim.get(`/Groups/${group.id}`).expect(200)).body.displayName).toBe('Typed');
+  });
+
+  it("OneLogin's legacy core URN still names the User schema", async () => {
+    await t.scim.post('/Users', userBody({ schemas: ['urn:scim:schemas:core:2.0'] })).expect(201);
+  });
+});

@@ -5,6 +5,7 @@ import type { RewriteLog } from '../../idp/rewrites.js';
 import type { ResourceService } from './resource-routes.js';
 import { readPatchRequest } from '../../scim/patch/apply-patch.js';
 import { normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
+import { checkResourceSchemas } from '../../scim/validate-resource.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,11 +21,16 @@ export function performWrite<T extends { id: string; version: number }>(
   log: RewriteLog,
   write: { method: WriteMethod; id?: string; body?: unknown; ifMatch?: string },
 ): T | null {
+  const resourceBody = () => {
+    const { body } = normaliseResourceBody(rt, write.body, log);
+    checkResourceSchemas(rt, body);
+    return body;
+  };
   switch (write.method) {
     case 'POST':
-      return service.create(ctx, normaliseResourceBody(rt, write.body, log).body);
+      return service.create(ctx, resourceBody());
     case 'PUT':
-      return service.replace(ctx, write.id!, normaliseResourceBody(rt, write.body, log).body, write.ifMatch);
+      return service.replace(ctx, write.id!, resourceBody(), write.ifMatch);
     case 'PATCH':
       return service.patch(ctx, write.id!, readPatchRequest(normalisePatchBody(rt, write.body, log).body, app.limits.patchOperations), write.ifMatch);
     case 'DELETE':
