@@ -31,6 +31,8 @@ export const settingsSchema = z.object({
     onGroupDelete: z.enum(['none', 'when-no-groups']),
   }),
   faults: faultsSchema,
+  /** PRODUCT.md §8.3: attributes no schema knows are dropped and journaled, or refused (400). */
+  unknownAttributes: z.enum(['ignore', 'reject']),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -42,6 +44,7 @@ export const defaultSettings = (): Settings => ({
   scimVisibility: 'scim-only',
   deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
   faults: noFaults(),
+  unknownAttributes: 'ignore',
 });
 
 /** A partial change, as PATCH /admin/api/settings takes it; unknown keys are refused. */
@@ -53,6 +56,7 @@ export const settingsPatchSchema = z
     scimVisibility: z.enum(['scim-only', 'all']),
     deprovision: settingsSchema.shape.deprovision.partial().strict(),
     faults: faultsSchema.partial().strict(),
+    unknownAttributes: settingsSchema.shape.unknownAttributes,
     force: z.boolean(),
   })
   .partial()

@@ -251,6 +251,7 @@ describe('settings', () => {
       scimVisibility: 'scim-only',
       deprovision: { onDelete: 'deactivate', onGroupRemoval: 'none', onGroupDelete: 'none' },
       faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] },
+      unknownAttributes: 'ignore',
     });
   });
 

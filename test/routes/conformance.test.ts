@@ -153,3 +153,76 @@ describe('a body whose schemas does not name its resource type', () => {
     await t.scim.post('/Users', userBody({ schemas: ['urn:scim:schemas:core:2.0'] })).expect(201);
   });
 });
+
+describe('attributes no schema knows (setting unknownAttributes)', () => {
+  const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  const admin = (req: import('supertest').Test) => req.set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+  const setPolicy = (unknownAttributes: string) => admin(t.http.patch('/admin/api/settings')).send({ unknownAttributes }).expect(200);
+  const lastRequestRewrites = async () => {
+    const events = await admin(t.http.get('/admin/api/events?type=request&pageSize=1')).expect(200);
+    return (events.body.items[0]?.rewrites ?? []) as { rule: string; at: string; from?: unknown }[];
+  };
+  const dropped = async () => (await lastRequestRewrites()).filter((r) => r.rule === 'unknown-attribute-dropped');
+
+  it('defaults to "ignore" and is part of the settings', async () => {
+    const settings = await admin(t.http.get('/admin/api/settings')).expect(200);
+    expect(settings.body.unknownAttributes).toBe('ignore');
+  });
+
+  it("an older Entra sample's top-level nulls (enterprise names included) are accepted, quietly", async () => {
+    const res = await t.scim.post('/Users', userBody({ displayName: 'Ada', nickName: null, department: null, costCenter: null, manager: null, [ENTERPRISE]: { employeeNumber: '12', division: null } })).expect(201);
+    expect(res.body[ENTERPRISE]).toEqual({ employeeNumber: '12' });
+    expect(await dropped()).toEqual([]);
+  });
+
+  it("OneLogin's manager template: an empty managerId is no manager, a non-empty one is the manager's value", async () => {
+    const boss = await createUser();
+    const empty = await t.scim.post('/Users', userBody({ schemas: [USER_SCHEMA, ENTERPRISE], [ENTERPRISE]: { department: 'Ops', manager: { managerId: '', displayName: ' ' } } })).expect(201);
+    expect(empty.body[ENTERPRISE]).toEqual({ department: 'Ops' });
+    expect(await dropped()).toEqual([{ rule: 'unknown-attribute-dropped', at: `${ENTERPRISE}.manager.managerId`, from: `${ENTERPRISE}:manager.managerId` }]);
+    const set = await t.scim.post('/Users', userBody({ [ENTERPRISE]: { manager: { managerId: boss.id, displayName: 'Boss' } } })).expect(201);
+    expect(set.body[ENTERPRISE].manager.value).toBe(boss.id);
+    expect(await lastRequestRewrites()).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'manager-id' })]));
+  });
+
+  it('a misspelled attribute in a PUT is dropped, answered with the resource as stored, and journaled by name', async () => {
+    const user = await createUser({ title: 'Before' });
+    const res = await t.scim.put(`/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: user.userName, titel: 'After', name: { givenName: 'A', middle: 'B' } }).expect(200);
+    expect(res.body.titel).toBeUndefined();
+    expect(res.body.title).toBeUndefined(); // a PUT replaces: the misspelling set nothing
+    expect(res.body.name).toEqual({ givenName: 'A' });
+    expect(await dropped()).toEqual([
+      { rule: 'unknown-attribute-dropped', at: 'titel', from: 'titel' },
+      { rule: 'unknown-attribute-dropped', at: 'name.middle', from: 'name.middle' },
+    ]);
+  });
+
+  it('PATCH values: unknown keys of a no-path value, of an extension and of a complex value are dropped', async () => {
+    const user = await createUser();
+    const custom = 'urn:ietf:params:scim:schemas:extension:custom:2.0:User:badge';
+    const res = await t.scim.patch(`/Users/${user.id}`, patchBody(
+      { op: 'replace', value: { title: 'T', shoeSize: 42, [custom]: 'b' } },
+      { op: 'add', path: ENTERPRISE, value: { department: 'D', floor: 3 } },
+      { op: 'replace', path: 'name', value: { givenName: 'G', nick: 'n' } },
+    )).expect(200);
+    expect(res.body).toMatchObject({ title: 'T', name: { givenName: 'G' }, [ENTERPRISE]: { department: 'D' } });
+    expect((await dropped()).map((r) => r.from)).toEqual(['shoeSize', custom, `${ENTERPRISE}:floor`, 'name.nick']);
+  });
+
+  it('"reject" answers 400 invalidValue naming every unknown attribute, and changes nothing', async () => {
+    await setPolicy('reject');
+    try {
+      const res = await t.scim.post('/Users', userBody({ favouriteColour: 'blue', department: 'x', [ENTERPRISE]: { floor: 3 }, nickName: null }));
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail).toContain('"favouriteColour", "department"');
+      expect(res.body.detail).toContain(`"${ENTERPRISE}:floor"`);
+      expect((await t.scim.get('/Users?count=0').expect(200)).body.totalResults).toBe(0);
+      const user = await createUser();
+      expectScimError(await t.scim.patch(`/Users/${user.id}`, patchBody({ op: 'replace', value: { shoeSize: 42 } })), 400, 'invalidValue');
+      // A null is unassigned: nothing is lost, so it is dropped under "reject" too.
+      await t.scim.post('/Users', userBody({ department: null })).expect(201);
+    } finally {
+      await setPolicy('ignore');
+    }
+  });
+});

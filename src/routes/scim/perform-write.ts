@@ -6,6 +6,7 @@ import type { ResourceService } from './resource-routes.js';
 import { readPatchRequest } from '../../scim/patch/apply-patch.js';
 import { normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
 import { checkResourceSchemas } from '../../scim/validate-resource.js';
+import { dropUnknownInPatch, dropUnknownInResource } from '../../idp/unknown-attributes.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -21,8 +22,10 @@ export function performWrite<T extends { id: string; version: number }>(
   log: RewriteLog,
   write: { method: WriteMethod; id?: string; body?: unknown; ifMatch?: string },
 ): T | null {
+  // PRODUCT.md §8.3: what happens to attributes no schema knows is the account's setting.
+  const policy = app.store.accounts.find(ctx.accountId)?.settings.unknownAttributes ?? 'ignore';
   const resourceBody = () => {
-    const { body } = normaliseResourceBody(rt, write.body, log);
+    const body = dropUnknownInResource(rt, normaliseResourceBody(rt, write.body, log).body, log, policy);
     checkResourceSchemas(rt, body);
     return body;
   };
@@ -32,7 +35,7 @@ export function performWrite<T extends { id: string; version: number }>(
     case 'PUT':
       return service.replace(ctx, write.id!, resourceBody(), write.ifMatch);
     case 'PATCH':
-      return service.patch(ctx, write.id!, readPatchRequest(normalisePatchBody(rt, write.body, log).body, app.limits.patchOperations), write.ifMatch);
+      return service.patch(ctx, write.id!, readPatchRequest(dropUnknownInPatch(rt, normalisePatchBody(rt, write.body, log).body, log, policy), app.limits.patchOperations), write.ifMatch);
     case 'DELETE':
       service.remove(ctx, write.id!, write.ifMatch);
       return null;

@@ -30,6 +30,10 @@ const CHOICES = [
     none: 'none — nothing changes',
     'when-no-groups': 'when-no-groups — deprovision',
   }, 'With when-no-groups, members of a deleted group who are left in no group are deprovisioned.'],
+  ['unknownAttributes', 'Attributes no schema knows', {
+    ignore: 'ignore — drop them and journal each',
+    reject: 'reject — 400 invalidValue naming them',
+  }, 'With ignore, what the IdP sent that has nowhere to go is dropped and listed under the request\'s rewrites in the journal (rule unknown-attribute-dropped), so the mappings that go nowhere show without failing a provisioning run.'],
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
