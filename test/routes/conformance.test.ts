@@ -226,3 +226,50 @@ describe('attributes no schema knows (setting unknownAttributes)', () => {
     }
   });
 });
+
+describe('POST /.search at the SCIM root (RFC 7644 §3.4.3)', () => {
+  const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+  const search = (body: Record<string, unknown>) => t.scim.post('/.search', { schemas: [SEARCH], ...body });
+  const typeOf = (r: { schemas: string[] }) => (r.schemas.includes(USER_SCHEMA) ? 'User' : 'Group');
+
+  it('searches Users and Groups together, with the attributes asked for', async () => {
+    await createUser({ externalId: 'u-ext' });
+    await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Searched', externalId: 'g-ext' }).expect(201);
+    const res = await search({ attributes: ['externalId'] }).expect(200);
+    expect(res.body.totalResults).toBe(2);
+    expect(res.body.Resources.map(typeOf)).toEqual(['User', 'Group']);
+    expect(res.body.Resources.map((r: { externalId: string }) => r.externalId)).toEqual(['u-ext', 'g-ext']);
+    expect(res.body.Resources[0].userName).toBeUndefined();
+  });
+
+  it('a name unknown to one type is ignored for it; a filter only one type can read matches none of the other', async () => {
+    const user = await createUser();
+    await createGroup('Alpha');
+    const excluded = await search({ excludedAttributes: ['name', 'members'] }).expect(200);
+    expect(excluded.body.Resources.map(typeOf)).toEqual(['User', 'Group']);
+    expect(excluded.body.Resources[0].name).toBeUndefined();
+    const byUserName = await search({ filter: `userName eq "${user.userName}"`, attributes: ['userName', 'displayName'], sortBy: 'displayName' }).expect(200);
+    expect(byUserName.body).toMatchObject({ totalResults: 1, Resources: [{ id: user.id, userName: user.userName }] });
+    expectScimError(await search({ filter: 'shoeSize eq "9"' }), 400, 'invalidFilter');
+  });
+
+  it('startIndex and count page over the whole list', async () => {
+    const [a, b] = [await createUser(), await createUser()];
+    const [g1, g2] = [await createGroup('G1'), await createGroup('G2')];
+    const ids = async (startIndex: number, count: number) => {
+      const res = await search({ startIndex, count, attributes: ['id'] }).expect(200);
+      expect(res.body.totalResults).toBe(4);
+      return res.body.Resources.map((r: { id: string }) => r.id);
+    };
+    expect(await ids(1, 10)).toEqual([a.id, b.id, g1.id, g2.id]);
+    expect(await ids(2, 2)).toEqual([b.id, g1.id]);
+    expect(await ids(4, 2)).toEqual([g2.id]);
+    expect(await ids(1, 0)).toEqual([]);
+  });
+
+  it('/Groups/.search ignores an excluded attribute that groups do not have', async () => {
+    await createGroup('Beta');
+    const res = await t.scim.post('/Groups/.search', { schemas: [SEARCH], excludedAttributes: ['name'] }).expect(200);
+    expect(res.body.Resources[0].displayName).toBe('Beta');
+  });
+});
