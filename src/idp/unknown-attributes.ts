@@ -90,8 +90,11 @@ function cleanPathKey(rt: ResourceTypeDef, key: string, value: unknown, at: stri
   }
   const target = pathDef(rt, key);
   if (!target) drop(pass, at, key, value);
-  else out[key] = cleanValue(target.def, value, at, key, pass);
+  else out[key] = cleanValue(target.def, value, at, nameOfPath(key), pass);
 }
+
+/** A path as an attribute name for the rewrite's `from`: the value filter left out (`emails.colour`). */
+const nameOfPath = (path: string): string => path.replace(/\[.*\]/s, '').trim();
 
 function finish<T>(pass: Pass, result: T): T {
   if (pass.refused.length) {
@@ -137,7 +140,7 @@ export function dropUnknownInPatch(rt: ResourceTypeDef, body: unknown, log: Rewr
     const ext = findExtension(rt, op.path.trim());
     if (ext) return { ...op, value: cleanExtension(ext, op.value, at, pass) };
     const target = pathDef(rt, op.path);
-    return target ? { ...op, value: cleanValue(target.def, op.value, at, op.path, pass) } : op;
+    return target ? { ...op, value: cleanValue(target.def, op.value, at, nameOfPath(op.path), pass) } : op;
   });
   return finish(pass, { ...body, Operations: operations });
 }
