@@ -177,7 +177,7 @@ export function normalisePatchBody(rt: ResourceTypeDef, body: unknown, log = new
 }
 
 /** The definition a PATCH path's value must satisfy; `element` when a filter selects elements. */
-function pathDef(rt: ResourceTypeDef, path: string): { def: AttributeDef; element: boolean } | null {
+export function pathDef(rt: ResourceTypeDef, path: string): { def: AttributeDef; element: boolean } | null {
   const open = path.indexOf('[');
   if (open === -1) {
     const resolved = resolveAttribute(rt, path);

@@ -18,7 +18,11 @@ export type RewriteRule =
   | 'read-only-ignored'
   | 'extra-schema-urn'
   | 'missing-content-type'
-  | 'trailing-query-separator';
+  | 'trailing-query-separator'
+  /** An attribute no schema knows, dropped under unknownAttributes "ignore"; `from` is its name. */
+  | 'unknown-attribute-dropped'
+  /** OneLogin's `manager.managerId`, read as `manager.value`. */
+  | 'manager-id';
 
 export class RewriteLog {
   readonly items: Rewrite[] = [];

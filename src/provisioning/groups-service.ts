@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parse, stringify, type Filter } from 'scim2-parse-filter';
+import type { Filter } from 'scim2-parse-filter';
 import type { Store } from '../store/store.js';
 import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { GroupRow } from '../store/groups-repository.js';
@@ -33,6 +33,14 @@ function splitMembers(resource: JsonObject): { stored: JsonObject; members: Memb
   };
 }
 
+/** A member row as SCIM shows it (RFC 7643 §4.2: value, display, $ref, type). */
+const memberAsShown = (ctx: RequestContext, m: { value: string; display: string | null; type: string }): JsonObject => ({
+  value: m.value,
+  ...(m.display !== null && { display: m.display }),
+  $ref: `${ctx.baseUrl}/${m.type === 'Group' ? 'Groups' : 'Users'}/${m.value}`,
+  type: m.type,
+});
+
 /** How many members a set of changes names: what MAX_MEMBERS_PER_REQUEST bounds. */
 const membersNamed = (changes: MemberChange[]): number =>
   changes.reduce((n, c) => n + ('members' in c ? c.members.length : 'values' in c ? c.values.length : 0), 0);
@@ -59,12 +67,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     if (isRequested(rt, projection, 'members')) {
       const members = store.groups.members(row.seq);
       if (members.length) {
-        derived.members = members.map((m) => ({
-          value: m.value,
-          ...(m.display !== null && { display: m.display }),
-          $ref: `${ctx.baseUrl}/${m.type === 'Group' ? 'Groups' : 'Users'}/${m.value}`,
-          type: m.type,
-        }));
+        derived.members = members.map((m) => memberAsShown(ctx, m));
       }
     }
     const stored = JSON.parse(row.resource) as JsonObject;
@@ -134,7 +137,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
           remove(store.groups.memberIds(group.seq));
           break;
         case 'removeWhere':
-          remove(matchingMembers(group, change.filter));
+          remove(matchingMembers(ctx, group, change.filter));
           break;
       }
     }
@@ -149,11 +152,14 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     return { added: [...added], removed: [...removed] };
   }
 
-  function matchingMembers(group: GroupRow, filter: Filter): string[] {
+  function matchingMembers(ctx: RequestContext, group: GroupRow, filter: Filter): string[] {
     // The common case, members[value eq "id"], touches one row; anything else reads the members.
     if (filter.op === 'eq' && filter.attrPath === 'value' && typeof filter.compValue === 'string') return [filter.compValue];
-    const matches = compileFilter(rt, parse(`members[${stringify(filter)}]`));
-    return store.groups.members(group.seq).filter((m) => matches({ members: [m] })).map((m) => m.value);
+    // Compiled as a tree, never re-parsed from its text: the package's stringify/parse round trip
+    // breaks on `$ref`, backslashes and `not`, which answered 500 (found by conformance suites).
+    const matches = compileFilter(rt, { op: '[]', attrPath: 'members', valFilter: filter });
+    // Matched as SCIM shows each member, `$ref` included (`members[$ref eq "<location>"]`).
+    return store.groups.members(group.seq).filter((m) => matches({ members: [memberAsShown(ctx, m)] })).map((m) => m.value);
   }
 
   /** PRODUCT.md §3 group rules: a user who lost their last group may be deprovisioned. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store.js';
 import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { UserRow, NewUser } from '../store/users-repository.js';
@@ -205,6 +206,9 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         const resource = withZoomInfoDefaults(result.resource, roleIn(JSON.parse(before.resource) as JsonObject));
         if (resource.active === undefined) resource.active = before.active;
         if (typeof resource.active !== 'boolean') throw invalidValue('active must be a boolean');
+        // PRODUCT.md §8.3: a PATCH that changes nothing the client can see keeps meta.version
+        // (and writes nothing); a local user is still claimed by it (that is a change, if unseen).
+        if (result.password === undefined && before.ssoLinked && isDeepStrictEqual(resource, JSON.parse(before.resource))) return before;
         return save(ctx, before, resource, result.password, at);
       });
     },

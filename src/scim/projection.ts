@@ -14,15 +14,28 @@ interface Selector {
   keys: string[];
 }
 
+/** The keys an attribute name (or a whole extension's URN) selects; null when the type has no such attribute. */
+function selectorOf(rt: ResourceTypeDef, name: string): Selector | null {
+  const extension = rt.extensions.find((e) => e.schema.id.toLowerCase() === name.toLowerCase());
+  if (extension) return { keys: [extension.schema.id] };
+  const resolved = resolveAttribute(rt, name);
+  return resolved ? { keys: resolved.keys } : null;
+}
+
+/** Whether the resource type knows the name (root searches keep only such names per type). */
+export const knowsAttribute = (rt: ResourceTypeDef, name: string): boolean => selectorOf(rt, name) !== null;
+
 function selectors(rt: ResourceTypeDef, names: string[] | undefined, param: string): Selector[] | undefined {
   if (!names || names.length === 0) return undefined;
-  return names.map((name) => {
-    const extension = rt.extensions.find((e) => e.schema.id.toLowerCase() === name.toLowerCase());
-    if (extension) return { keys: [extension.schema.id] };
-    const resolved = resolveAttribute(rt, name);
-    if (!resolved) throw invalidValue(`${param}: unknown attribute "${name}"`);
-    return { keys: resolved.keys };
-  });
+  const out: Selector[] = [];
+  for (const name of names) {
+    const selector = selectorOf(rt, name);
+    // Excluding what the type does not have excludes nothing (conformance suites exclude `name`
+    // from groups); asking for it is a mistake worth a 400.
+    if (selector) out.push(selector);
+    else if (param !== 'excludedAttributes') throw invalidValue(`${param}: unknown attribute "${name}"`);
+  }
+  return out.length ? out : undefined;
 }
 
 const startsWith = (keys: string[], prefix: string[]) => prefix.every((k, i) => keys[i] === k);

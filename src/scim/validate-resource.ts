@@ -1,5 +1,5 @@
 import type { AttributeDef, SchemaDef } from './schema/types.js';
-import type { ResourceTypeDef } from './schema/resource-types.js';
+import { resourceTypes, type ResourceTypeDef } from './schema/resource-types.js';
 import { findExtension } from './schema/attribute-path.js';
 import { commonAttributes } from './schema/common-attributes.js';
 import { ZOOMINFO_USER_SCHEMA } from './schema/urns.js';
@@ -124,7 +124,9 @@ export function checkResource(rt: ResourceTypeDef, body: unknown): CheckedResour
       if (isUnassigned(value)) continue;
       if (!isObject(value)) throw invalidValue(`${ext.id} must be an object`);
       const extOut: JsonObject = {};
-      checkAttributes(ext, value, extOut, `${ext.id}:`, false);
+      // PRODUCT.md §8.3: `schemas` inside an extension's value is ignored, as at the top level.
+      const attributes = Object.fromEntries(Object.entries(value).filter(([key]) => key.toLowerCase() !== 'schemas'));
+      checkAttributes(ext, attributes, extOut, `${ext.id}:`, false);
       if (Object.keys(extOut).length) resource[ext.id] = extOut;
     } else if (/^urn:/i.test(key)) {
       throw invalidValue(`unknown schema extension "${key}"`);
@@ -150,4 +152,19 @@ export function assertRequired(rt: ResourceTypeDef, resource: JsonObject): void 
       throw invalidValue(`${def.name} must not be empty`);
     }
   }
+}
+
+/**
+ * RFC 7643 §3: a resource's `schemas` is required and names its core schema. A POST or PUT body
+ * with none, or one that names another resource type's core schema (a Group body sent to /Users),
+ * is refused with 400 invalidValue (PRODUCT.md §8.3). Legacy URNs are normalised before this.
+ */
+export function checkResourceSchemas(rt: ResourceTypeDef, body: unknown): void {
+  if (!isObject(body)) return; // checkResource refuses it with its own detail
+  const key = Object.keys(body).find((k) => k.toLowerCase() === 'schemas');
+  const schemas = key === undefined ? undefined : body[key];
+  const names = Array.isArray(schemas) ? schemas.filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase()) : [];
+  if (names.length === 0) throw invalidValue(`"schemas" is missing: a ${rt.name} must list "${rt.schema.id}" in schemas (RFC 7643 §3)`);
+  const other = resourceTypes.find((o) => o !== rt && names.includes(o.schema.id.toLowerCase()));
+  if (other) throw invalidValue(`schemas names "${other.schema.id}", the ${other.name} schema, but this body was sent to ${rt.endpoint}; a ${rt.name} lists "${rt.schema.id}"`);
 }

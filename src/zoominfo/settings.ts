@@ -35,6 +35,8 @@ export const settingsSchema = z.object({
   // PRODUCT.md §8.2: the IdP of requests that send no signal of their own, named outright.
   expectedIdp: z.enum(['okta', 'entra', 'onelogin']).nullable(),
   faults: faultsSchema,
+  /** PRODUCT.md §8.3: attributes no schema knows are dropped and journaled, or refused (400). */
+  unknownAttributes: z.enum(['ignore', 'reject']),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -48,6 +50,7 @@ export const defaultSettings = (): Settings => ({
   guard: { scim: 'warn' },
   expectedIdp: null,
   faults: noFaults(),
+  unknownAttributes: 'ignore',
 });
 
 /** A partial change, as PATCH /admin/api/settings takes it; unknown keys are refused. */
@@ -61,6 +64,7 @@ export const settingsPatchSchema = z
     guard: settingsSchema.shape.guard.partial().strict(),
     expectedIdp: settingsSchema.shape.expectedIdp,
     faults: faultsSchema.partial().strict(),
+    unknownAttributes: settingsSchema.shape.unknownAttributes,
     force: z.boolean(),
   })
   .partial()

@@ -254,6 +254,7 @@ describe('settings', () => {
       guard: { scim: 'warn' },
       expectedIdp: null,
       faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] },
+      unknownAttributes: 'ignore',
     });
   });
 

@@ -58,7 +58,9 @@ const bulkRoutes: FastifyPluginAsync = async (app) => {
       result = {
         ...base,
         status: String(status),
-        ...(row && { location: `${outer.baseUrl}${rt.endpoint}/${row.id}`, version: `W/"${row.version}"` }),
+        // RFC 7644 §3.7.3: every successful result has `location`, a DELETE's included.
+        location: `${outer.baseUrl}${rt.endpoint}/${row?.id ?? id}`,
+        ...(row && { version: `W/"${row.version}"` }),
       };
     } catch (error) {
       const scimError = toScimError(error);

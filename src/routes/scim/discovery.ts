@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, HTTPMethods } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { LIST_RESPONSE } from '../../scim/schema/urns.js';
 import * as docs from '../../scim/discovery.js';
 import { allSchemas, findResourceType, findSchema, resourceTypes } from '../../scim/discovery.js';
@@ -32,14 +32,17 @@ const discoveryRoutes: FastifyPluginAsync = async (app) => {
     return docs.schemaDocument(schema, base(request));
   });
 
+  /**
+   * Refused in onRequest (after the scope's bearer check), before any body is read: the answer is
+   * 405 whatever the body and Content-Type (Okta's test posts `test` as scim+json), and RFC 9110
+   * §15.5.6 wants the methods that are allowed in `Allow`.
+   */
   for (const url of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id']) {
-    app.route({
-      method: WRITE_METHODS,
-      url,
-      handler: async (request) => {
-        throw methodNotAllowed(`${request.method} is not allowed on ${url.replace('/:id', '')}: discovery endpoints are read-only`);
-      },
-    });
+    const refuse = async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('allow', 'GET');
+      throw methodNotAllowed(`${request.method} is not allowed on ${url.replace('/:id', '')}: discovery endpoints are read-only (Allow: GET)`);
+    };
+    app.route({ method: WRITE_METHODS, url, onRequest: refuse, handler: refuse });
   }
 };
 

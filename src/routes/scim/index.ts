@@ -14,6 +14,7 @@ import discoveryRoutes from './discovery.js';
 import usersRoutes from './users.js';
 import groupsRoutes from './groups.js';
 import bulkRoutes from './bulk.js';
+import rootSearchRoutes from './root-search.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -147,6 +148,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   await app.register(usersRoutes);
   await app.register(groupsRoutes);
   await app.register(bulkRoutes);
+  await app.register(rootSearchRoutes);
 };
 
 export default scimScope;

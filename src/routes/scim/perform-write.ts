@@ -5,6 +5,8 @@ import type { RewriteLog } from '../../idp/rewrites.js';
 import type { ResourceService } from './resource-routes.js';
 import { readPatchRequest } from '../../scim/patch/apply-patch.js';
 import { normalisePatchBody, normaliseResourceBody } from '../../idp/normalise.js';
+import { checkResourceSchemas } from '../../scim/validate-resource.js';
+import { dropUnknownInPatch, dropUnknownInResource } from '../../idp/unknown-attributes.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,13 +22,20 @@ export function performWrite<T extends { id: string; version: number }>(
   log: RewriteLog,
   write: { method: WriteMethod; id?: string; body?: unknown; ifMatch?: string },
 ): T | null {
+  // PRODUCT.md §8.3: what happens to attributes no schema knows is the account's setting.
+  const policy = app.store.accounts.find(ctx.accountId)?.settings.unknownAttributes ?? 'ignore';
+  const resourceBody = () => {
+    const body = dropUnknownInResource(rt, normaliseResourceBody(rt, write.body, log).body, log, policy);
+    checkResourceSchemas(rt, body);
+    return body;
+  };
   switch (write.method) {
     case 'POST':
-      return service.create(ctx, normaliseResourceBody(rt, write.body, log).body);
+      return service.create(ctx, resourceBody());
     case 'PUT':
-      return service.replace(ctx, write.id!, normaliseResourceBody(rt, write.body, log).body, write.ifMatch);
+      return service.replace(ctx, write.id!, resourceBody(), write.ifMatch);
     case 'PATCH':
-      return service.patch(ctx, write.id!, readPatchRequest(normalisePatchBody(rt, write.body, log).body, app.limits.patchOperations), write.ifMatch);
+      return service.patch(ctx, write.id!, readPatchRequest(dropUnknownInPatch(rt, normalisePatchBody(rt, write.body, log).body, log, policy), app.limits.patchOperations), write.ifMatch);
     case 'DELETE':
       service.remove(ctx, write.id!, write.ifMatch);
       return null;

@@ -53,7 +53,7 @@ function sendResource<T extends Row>(reply: FastifyReply, rt: ResourceTypeDef, b
   return reply.code(status).header('etag', etagOf(row.version)).send(body);
 }
 
-function listResponse<T>(result: ListResult<T>) {
+export function listResponse<T>(result: ListResult<T>) {
   if (result.json) {
     // Resources already serialised (provisioning/list.ts): the ListResponse is assembled around them.
     const head = JSON.stringify({ schemas: [LIST_RESPONSE], totalResults: result.totalResults, startIndex: result.startIndex, itemsPerPage: result.itemsPerPage });

@@ -38,12 +38,20 @@ export interface PatchResult {
 
 const OPS = new Set(['add', 'remove', 'replace']);
 
+/** SCIM 1.1's schema URNs (`urn:scim:schemas:core:1.0`, its extensions). */
+const isScim11 = (schemas: unknown): boolean => Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && /^urn:scim:schemas:[^ ]*:1\.[01]\b/i.test(s));
+
 /** RFC 7644 §3.5.2: the PatchOp envelope. An empty Operations list is a no-op (PRODUCT.md §4). */
 export function readPatchRequest(body: unknown, maxOperations = DEFAULT_LIMITS.patchOperations): PatchOperation[] {
   if (!isObject(body)) throw invalidSyntax('the PATCH body must be a JSON object');
   assertSafeValue(body);
   const schemas = body.schemas;
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP.toLowerCase())) {
+    // SCIM 1.1 PATCH bodies carry the attributes themselves (members[].operation "delete"), not a
+    // PatchOp: the admin's fix is in the IdP app's settings, so the detail says where to look.
+    if (!Array.isArray(body.Operations) || isScim11(schemas)) {
+      throw invalidSyntax(`this is a SCIM 1.1 PATCH request (no "${PATCH_OP}" in schemas, no Operations list): the IdP app is likely configured for SCIM 1.1; choose SCIM 2.0 in its provisioning settings`);
+    }
     throw invalidSyntax(`a PATCH body must list "${PATCH_OP}" in schemas`);
   }
   const ops = body.Operations;
@@ -78,6 +86,11 @@ export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations:
     const leaf = path.subAttribute ?? path.target.attribute;
     if (path.target.attribute.mutability === 'readOnly' || leaf.mutability === 'readOnly') {
       throw mutability(`"${path.target.canonical}" is read-only`);
+    }
+    // PRODUCT.md §8.3: removing `active` would leave it as it was (a user without it is active),
+    // a silent no-op where the client meant to deprovision: refused, naming what to send instead.
+    if (rt.id === 'User' && op.op === 'remove' && path.target.attribute.name === 'active' && !path.target.inExtension) {
+      throw invalidValue('"active" cannot be removed: send {"op":"replace","path":"active","value":false} to deprovision (active: false)');
     }
     if (rt.id === 'Group' && path.target.attribute.name === 'members' && !path.target.inExtension) {
       memberChanges.push(memberChange(op, path));
@@ -127,7 +140,8 @@ function expandNoPath(rt: ResourceTypeDef, op: PatchOperation): PathOperation[] 
 /** An extension URN as a whole (as a no-path key, or as the path): its attributes one by one. */
 function expandExtension(op: PatchOperation['op'], ext: SchemaDef, value: unknown): PathOperation[] {
   if (op !== 'remove' && isObject(value)) {
-    return Object.entries(value).map(([key, sub]) => ({ op, path: `${ext.id}:${key}`, value: sub }));
+    // PRODUCT.md §4/§8.3: `schemas` inside a value is ignored (conformance suites send it here).
+    return Object.entries(value).filter(([key]) => key.trim().toLowerCase() !== 'schemas').map(([key, sub]) => ({ op, path: `${ext.id}:${key}`, value: sub }));
   }
   if (op !== 'remove' && !isUnassigned(value)) throw invalidValue(`${ext.id} must be an object`);
   // Adding nothing changes nothing; replacing with nothing or removing clears the extension.

@@ -34,6 +34,10 @@ const CHOICES = [
     warn: 'warn — let it through, as ZoomInfo would',
     refuse: 'refuse — answer 409, change nothing',
   }, 'A deactivation, delete, demotion or group rule that leaves no active Admin able to sign in. With warn it goes through and the journal records guard.breached (an error); with refuse the IdP gets 409.'],
+  ['unknownAttributes', 'Attributes no schema knows', {
+    ignore: 'ignore — drop them and journal each',
+    reject: 'reject — 400 invalidValue naming them',
+  }, 'With ignore, what the IdP sent that has nowhere to go is dropped and listed under the request\'s rewrites in the journal (rule unknown-attribute-dropped), so the mappings that go nowhere show without failing a provisioning run.'],
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
