@@ -37,7 +37,13 @@ const adminUsersRoutes: FastifyPluginAsync = async (app) => {
       offset: offsetOf(query),
       limit: query.pageSize,
     });
-    return { items: rows.map(presentUser), total, page: query.page, pageSize: query.pageSize };
+    const accountId = accountOf(request);
+    const ids = rows.map((r) => r.id);
+    const groups = app.store.names.groupCounts(accountId, ids);
+    const idps = app.store.names.provisioningIdps(accountId, ids);
+    // Beside each user: how many groups they are in, and which IdP provisioned them (PRODUCT.md §8.2).
+    const items = rows.map((row) => ({ ...presentUser(row), groups: groups.get(row.id) ?? 0, idp: idps.get(row.id) ?? null }));
+    return { items, total, page: query.page, pageSize: query.pageSize };
   });
 
   app.post('/users', async (request, reply) => {

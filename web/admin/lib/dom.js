@@ -23,13 +23,16 @@ function append(el, children) {
 }
 
 /** A date-time as a <time> element in the reader's locale; "—" when absent. */
+/** The browser's time zone as a short name ("UTC", "GMT+1", "PST"): every time shown says which. */
+const ZONE = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? '';
+
 export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   const two = (n) => String(n).padStart(2, '0');
   // Local time, compact and to the second: a rehearsal's requests are often seconds apart.
-  const text = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-  return h('time', { datetime: iso, title: d.toString() }, text);
+  const text = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${ZONE}`;
+  return h('time', { datetime: iso, title: `${d.toISOString()} (UTC)` }, text);
 }
 
 /** Pretty JSON in a focusable, scrollable block (keyboard users can scroll it too). */

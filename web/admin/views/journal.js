@@ -4,8 +4,10 @@ import { add, IDPS, badge, h, heading, json, pager, posInt, route, when } from '
 
 export const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
-const TYPES = ['request', 'user.provisioned', 'user.updated', 'user.deprovisioned', 'user.reactivated', 'user.deleted', 'group.created',
-  'group.updated', 'group.deleted', 'member.added', 'member.removed', 'settings.changed', 'guard.refused', 'guard.forced', 'token.rotated', 'fault.injected'];
+const TYPES = ['request', 'user.provisioned', 'user.updated', 'user.claimed', 'user.deprovisioned', 'user.reactivated', 'user.deleted', 'group.created',
+  'group.updated', 'group.deleted', 'member.added', 'member.removed', 'settings.changed', 'guard.refused', 'guard.forced', 'guard.breached',
+  'token.rotated', 'fault.injected'];
+const ACTORS = { admin: 'admin', cli: 'zi-scim CLI', system: 'sandbox' };
 // Filtered by the server (GET /admin/api/events?status=): a class or one status.
 // (Pairs, not an object: "429" as a key would be listed before "any".)
 const STATUSES = [['', 'any'], ['2xx', 'success (2xx)'], ['4xx', 'refused (4xx)'], ['429', 'rate-limited (429)'], ['5xx', 'failed (5xx)'], ['503', 'unavailable (503)']];
@@ -76,7 +78,12 @@ export async function journalView(root, { params, signal }) {
       checked),
     live,
     who.error ? h('p', { class: 'error', role: 'alert' }, who.error) : null,
-    list.items.length || userId === null ? null : h('p', { class: 'empty', id: 'journal-empty' }, 'No events match.'),
+    list.items.length || userId === null
+      ? null
+      : h('p', { class: 'empty', id: 'journal-empty' },
+          Object.values(query).some((v) => v)
+            ? 'No events match these filters.'
+            : 'The journal is empty: run the IdP\'s "Test connection", or assign a user to the app in the IdP.'),
     items,
     list.total > list.pageSize || page > 1 ? pager(list, (p) => route('/journal', { ...f, page: p }), 'events') : null,
   );
@@ -135,23 +142,40 @@ function pathId(path, kind) {
     return raw;
   }
 }
-const userLink = (id) => (id ? h('a', { href: `#/users/${encodeURIComponent(id)}` }, id) : null);
-const groupLink = (id) => (id ? h('a', { href: `#/groups/${encodeURIComponent(id)}` }, id) : null);
+/** A user or group by name where it still exists, with its id beside it. */
+const userLink = (id, name) => (id ? [h('a', { href: `#/users/${encodeURIComponent(id)}` }, name ?? id), name ? h('span', { class: 'hint' }, ` ${id}`) : null] : null);
+const groupLink = (id, name) => (id ? [h('a', { href: `#/groups/${encodeURIComponent(id)}` }, name ?? id), name ? h('span', { class: 'hint' }, ` ${id}`) : null] : null);
+
+/** Who sent it: the IdP (marked when inferred from the account), or the admin, the CLI, the sandbox. */
+const sourceOf = (e) =>
+  e.actor && e.actor !== 'idp' ? ACTORS[e.actor] ?? e.actor : `${IDPS[e.idp] ?? e.idp}${e.idpInferred ? ' (inferred)' : ''}`;
 
 function summaryOf(e) {
   if (e.type === 'request') return h('code', {}, `${e.method} ${e.path}`);
-  return e.message ?? (e.trigger ? `trigger ${e.trigger}` : '');
+  const text = e.message ?? (e.trigger ? `trigger ${e.trigger}` : '');
+  // member.added/removed say the group; the user they are about is named beside it.
+  if ((e.type === 'member.added' || e.type === 'member.removed') && e.userName) return `${e.userName}: ${text}`;
+  return text;
+}
+
+/** The attributes a write changed, as a table: path, before, after. */
+function changesTable(e) {
+  const cell = (v) => (v === null || v === undefined ? h('span', { class: 'hint' }, '(none)') : h('code', {}, typeof v === 'string' ? v : JSON.stringify(v)));
+  return h('table', { class: 'changes' },
+    h('caption', {}, `What event ${e.id} changed`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attribute'), h('th', { scope: 'col' }, 'Before'), h('th', { scope: 'col' }, 'After'))),
+    h('tbody', {}, e.changes.map((c) => h('tr', {}, h('th', { scope: 'row' }, h('code', {}, c.path)), h('td', {}, cell(c.from)), h('td', {}, cell(c.to))))));
 }
 
 /** An event as a disclosure: the summary line always, the bodies built when first opened. */
 export function eventItem(e, open = false, fresh = false) {
   const statusKind = e.status == null ? 'neutral' : e.status >= 400 ? 'bad' : 'ok';
-  const typeKind = e.level === 'warning' || e.type === 'guard.forced' ? 'warn' : e.type === 'user.deprovisioned' || e.type === 'guard.refused' ? 'bad' : 'neutral';
+  const typeKind = e.level === 'error' || e.type === 'user.deprovisioned' || e.type === 'guard.refused' ? 'bad' : e.level === 'warning' || e.type === 'guard.forced' ? 'warn' : 'neutral';
   const details = h('details', { open },
     h('summary', {},
       h('span', { class: 'ev-time' }, when(e.at)),
       h('span', { class: 'ev-type' }, badge(e.type, typeKind)),
-      h('span', { class: 'ev-idp' }, IDPS[e.idp] ?? e.idp),
+      h('span', { class: 'ev-idp' }, sourceOf(e)),
       h('span', { class: 'ev-what' }, summaryOf(e)),
       h('span', { class: 'ev-status' }, e.status == null ? '' : badge(String(e.status), statusKind)),
     ),
@@ -161,9 +185,10 @@ export function eventItem(e, open = false, fresh = false) {
     details.dataset.filled = '1';
     const facts = [
       ['Event', `#${e.id}`],
-      ['Caused by request', e.requestEventId ? h('a', { href: `#/journal/event/${e.requestEventId}` }, `#${e.requestEventId}`) : null],
-      ['User', userLink(e.userId ?? pathId(e.path, 'Users'))],
-      ['Group', groupLink(e.groupId ?? pathId(e.path, 'Groups'))],
+      ['Caused by request', e.requestEventId ? [h('a', { href: `#/journal/event/${e.requestEventId}` }, `#${e.requestEventId}`), e.type !== 'request' && e.method ? [' ', h('code', {}, `${e.method} ${e.path}`)] : null] : null],
+      ['Sent by', e.actor === 'idp' ? `${IDPS[e.idp] ?? e.idp}${e.idpInferred ? ' (inferred: the request did not say; the account\'s last recognised IdP or the expectedIdp setting)' : ''}` : sourceOf(e)],
+      ['User', userLink(e.userId ?? pathId(e.path, 'Users'), e.userName)],
+      ['Group', groupLink(e.groupId ?? pathId(e.path, 'Groups'), e.groupName)],
       ['Trigger', e.trigger],
       ['Message', e.type === 'request' ? e.message : null],
       ['Duration', e.durationMs != null ? `${e.durationMs} ms` : null],
@@ -171,6 +196,12 @@ export function eventItem(e, open = false, fresh = false) {
     details.append(
       h('div', { class: 'ev-body' },
         h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+        e.changes?.length ? [h('h3', {}, 'What changed'), changesTable(e)] : null,
+        e.caused ? [h('h3', {}, 'What this request caused'),
+          e.caused.length
+            ? h('ul', { class: 'caused' }, e.caused.map((c) => h('li', {}, h('a', { href: `#/journal/event/${c.id}` }, `#${c.id}`), ' ', badge(c.type, 'neutral'))))
+            : h('p', { class: 'empty' }, 'Nothing: it changed no state.')] : null,
+        e.headers ? [h('h3', {}, 'Headers'), h('dl', { class: 'facts' }, Object.entries(e.headers).map(([k, v]) => [h('dt', {}, k), h('dd', {}, h('code', {}, v))]))] : null,
         e.request !== undefined ? [h('h3', {}, 'Request body'), json(e.request, `Request body of event ${e.id}`)] : null,
         e.rewrites ? [h('h3', {}, 'What the IdP normaliser changed'), json(e.rewrites, `Rewrites of event ${e.id}`)] : null,
         e.response !== undefined ? [h('h3', {}, 'Response'), json(e.response, `Response of event ${e.id}`)] : null,

@@ -46,10 +46,14 @@ export async function userView(root, { match: [id], signal }) {
         ? h('ol', { class: 'requests' }, user.requests.map(requestItem))
         : h('p', { class: 'empty' }, 'No SCIM request changed this user (a local user, say).'),
     ),
-    h('section', { 'aria-labelledby': 'resource-title' },
-      h('h2', { id: 'resource-title' }, 'As SCIM returns it'),
-      json(user.resource, 'SCIM resource'),
-    ),
+    user.scimDeleted
+      ? h('section', { 'aria-labelledby': 'resource-title' },
+          h('h2', { id: 'resource-title' }, 'Deleted through SCIM'),
+          h('p', {}, 'SCIM answers 404 for this id: the IdP deleted the user, and the record is kept here as deprovisioned. The same userName can be provisioned again, as a new user.'))
+      : h('section', { 'aria-labelledby': 'resource-title' },
+          h('h2', { id: 'resource-title' }, 'As SCIM returns it'),
+          json(user.resource, 'SCIM resource'),
+        ),
   );
 }
 
@@ -66,11 +70,17 @@ async function groupOf(by, signal) {
 }
 
 function timelineItem(e) {
+  if (e.type === 'request') {
+    return h('li', { class: 'event request' },
+      when(e.at), ' ', h('a', { href: `#/journal/event/${e.id}` }, h('code', {}, `${e.method} ${e.path}`)), ' → ',
+      badge(String(e.status ?? '…'), (e.status ?? 0) >= 400 ? 'bad' : 'ok'), ' ', h('span', { class: 'hint' }, `from ${IDPS[e.idp] ?? e.idp}${e.idpInferred ? ' (inferred)' : ''}`));
+  }
   return h('li', { class: `event level-${e.level ?? 'info'}` },
-    when(e.at), ' ', badge(e.type, e.type === 'user.deprovisioned' ? 'bad' : e.type === 'user.reactivated' ? 'ok' : 'neutral'),
+    when(e.at), ' ', badge(e.type, e.type === 'user.deprovisioned' || e.level === 'error' ? 'bad' : e.type === 'user.reactivated' ? 'ok' : 'neutral'),
     e.trigger ? [' ', h('span', {}, `trigger ${e.trigger}`)] : null,
     ' ', h('span', { class: 'hint' }, `via ${IDPS[e.idp] ?? e.idp}`),
     e.message ? h('div', {}, e.message) : null,
+    e.changes?.length ? h('ul', { class: 'changes-inline' }, e.changes.map((c) => h('li', {}, h('code', {}, c.path), ': ', JSON.stringify(c.from ?? null), ' → ', JSON.stringify(c.to ?? null)))) : null,
     e.requestEventId ? h('div', {}, h('a', { href: `#/journal/event/${e.requestEventId}` }, `request #${e.requestEventId}`)) : null,
   );
 }

@@ -46,6 +46,12 @@ export async function usersView(root, { params, signal }) {
     { label: 'SSO-linked', cell: (u) => (u.ssoLinked ? 'yes' : 'no') },
     { label: 'Status', cell: (u) => statusBadge(u.status) },
   ];
+  if (status === 'active') {
+    columns.push(
+      { label: 'Groups', cell: (u) => String(u.groups ?? 0) },
+      { label: 'IdP', cell: (u) => (u.idp ? IDPS[u.idp] ?? u.idp : '—') },
+    );
+  }
   if (status === 'deprovisioned') {
     columns.push(
       { label: 'Deprovisioned', cell: (u) => when(u.deprovisionedAt) },
@@ -61,10 +67,16 @@ export async function usersView(root, { params, signal }) {
     h('nav', { class: 'tabs', 'aria-label': 'User status' }, tab('active', 'Active'), tab('deprovisioned', 'Deprovisioned')),
     form,
     h('p', { class: q ? 'result-count' : 'visually-hidden', role: 'status', id: 'user-count' }, countText(list.total, status, q)),
-    table(`${status === 'active' ? 'Active' : 'Deprovisioned'} users${q ? ` matching "${q}"` : ''}`, columns, list.items, q ? `No ${noun} match "${q}".` : `No ${noun}.`),
+    table(`${status === 'active' ? 'Active' : 'Deprovisioned'} users${q ? ` matching "${q}"` : ''}`, columns, list.items, q ? `No ${noun} match "${q}".` : EMPTY[status]),
     list.total > list.pageSize || page > 1 ? pager(list, (p) => link({ page: p }), noun) : null,
   );
 }
+
+/** What to do next when a tab is empty. */
+const EMPTY = {
+  active: 'No active users yet: assign a user to the ZoomInfo app in your IdP, or create a local user with POST /admin/api/users.',
+  deprovisioned: 'No deprovisioned users yet: deactivate a user in your IdP, or unassign them from the app.',
+};
 
 function countText(n, status, q) {
   const users = `${n.toLocaleString()} ${status} user${n === 1 ? '' : 's'}`;
