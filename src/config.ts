@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type ScimLimits } from './scim/limits.js';
+import { DEFAULT_JOURNAL_MAX_REFUSED } from './store/events-repository.js';
 
 /** Parses "10mb", "512kb", "1048576" into bytes. */
 export function parseByteSize(text: string): number | null {
@@ -29,6 +30,7 @@ const configSchema = z.object({
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOURNAL_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  JOURNAL_MAX_REFUSED: z.coerce.number().int().min(10).default(DEFAULT_JOURNAL_MAX_REFUSED),
   MAX_HEADER_SIZE: byteSize.default(16 * 1024),
   MAX_URL_LENGTH: z.coerce.number().int().min(256).default(8192),
   MAX_FILTER_LENGTH: z.coerce.number().int().min(64).default(DEFAULT_LIMITS.filterLength),
@@ -54,6 +56,8 @@ export interface Config {
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   journalMaxEvents: number;
+  /** Refused requests (401) kept per account, beside journalMaxEvents. */
+  journalMaxRefused: number;
   /** Base URL used in printed URLs and `meta.location`; derived from host and port when unset. */
   publicUrl?: string;
   limits: ScimLimits;
@@ -115,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     bodyLimit: c.BODY_LIMIT,
     logLevel: c.LOG_LEVEL,
     journalMaxEvents: c.JOURNAL_MAX_EVENTS,
+    journalMaxRefused: c.JOURNAL_MAX_REFUSED,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     limits: {
       filterLength: c.MAX_FILTER_LENGTH,

@@ -1,4 +1,12 @@
 import type { EventsRepository, NewEvent } from './store/events-repository.js';
+import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
+
+/** A refused request's path is journaled up to this many characters (anyone can send one). */
+export const MAX_REFUSED_PATH = 256;
+/** Requests to accounts that do not exist are journaled at most once per this many milliseconds. */
+export const UNKNOWN_ACCOUNT_INTERVAL_MS = 60_000;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** What the journal needs to know about the request being served. */
 export interface RequestContext {
@@ -77,6 +85,9 @@ const requestEventOf = (ctx: RequestContext, outcome: Pick<NewEvent, 'status' | 
 });
 
 export function createJournal(events: EventsRepository) {
+  let unknownAccountAt = -Infinity;
+  let unknownAccountSkipped = 0;
+
   function requestEvent(ctx: RequestContext, status: number | null): number {
     if (ctx.requestEventId === undefined) {
       ctx.requestEventId = events.insert(requestEventOf(ctx, { status }));
@@ -87,6 +98,25 @@ export function createJournal(events: EventsRepository) {
   }
 
   return {
+    /**
+     * A request to an account that does not exist: an id the client made up, so journaling under
+     * it made rows no one could see or delete. It goes to the default account instead, path cut,
+     * at most once per UNKNOWN_ACCOUNT_INTERVAL_MS, saying how many were left out before it.
+     */
+    unknownAccount(ctx: RequestContext, status: number, durationMs: number): void {
+      const now = Date.now();
+      if (now - unknownAccountAt < UNKNOWN_ACCOUNT_INTERVAL_MS) {
+        unknownAccountSkipped++;
+        return;
+      }
+      const skipped = unknownAccountSkipped;
+      unknownAccountAt = now;
+      unknownAccountSkipped = 0;
+      const event = requestEventOf({ ...ctx, accountId: DEFAULT_ACCOUNT, path: cut(ctx.path, MAX_REFUSED_PATH), body: undefined }, { status, durationMs });
+      event.level = 'warning';
+      event.message = `a request to account "${cut(ctx.accountId, 64)}", which does not exist` + (skipped ? ` (${skipped} more since the last one journaled)` : '');
+      events.insertDeferred(event);
+    },
     /** The id of this request's `request` event, creating it if needed. */
     requestEvent,
     /**
@@ -123,6 +153,11 @@ export function createJournal(events: EventsRepository) {
      * duration (the answer's sending included) filled in, deferred.
      */
     finish(ctx: RequestContext, status: number, durationMs: number, response: unknown): void {
+      // A refused request costs one short event (its own bound, JOURNAL_MAX_REFUSED): no body.
+      if (status === 401 && ctx.requestEventId === undefined) {
+        events.insertDeferred(requestEventOf({ ...ctx, path: cut(ctx.path, MAX_REFUSED_PATH), body: undefined }, { status, durationMs, response }));
+        return;
+      }
       if (ctx.requestEventId === undefined) {
         const event = requestEventOf(ctx, { status, durationMs, response });
         if (isReadOnly(ctx)) events.insertDeferred(event);

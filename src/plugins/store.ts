@@ -19,6 +19,7 @@ declare module 'fastify' {
 export interface StorePluginOptions {
   databasePath: string;
   journalMaxEvents: number;
+  journalMaxRefused: number;
   limits: ScimLimits;
 }
 
@@ -26,7 +27,7 @@ export interface StorePluginOptions {
 export default fp<StorePluginOptions>(
   async (app, options) => {
     const db = openDatabase(options.databasePath);
-    const store = createStore(db, { journalMaxEvents: options.journalMaxEvents });
+    const store = createStore(db, { journalMaxEvents: options.journalMaxEvents, journalMaxRefused: options.journalMaxRefused });
     const journal = createJournal(store.events);
     app.decorate('store', store);
     app.decorate('journal', journal);

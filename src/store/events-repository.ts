@@ -111,22 +111,39 @@ const fromRaw = (r: RawEvent): EventRow => ({
   data: parse(r.data),
 });
 
+/** Inserts into one account between two prunes of its journal. */
 const PRUNE_EVERY = 500;
+/** Accounts whose inserts are counted for pruning; past this the counts start over (all prune soon). */
+const MAX_COUNTED_ACCOUNTS = 10_000;
 /** Deferred journal writes wait at most this long, or until this many are queued, before one transaction writes them. */
 const FLUSH_AFTER_MS = 20;
 const FLUSH_AT = 256;
 /** Beyond this many queued (the database refusing writes for long), the oldest deferred writes are dropped. */
 const MAX_PENDING = 20_000;
 
-export function createEventsRepository(db: Db, maxEvents: number) {
+export const DEFAULT_JOURNAL_MAX_REFUSED = 1000;
+
+export interface JournalBounds {
+  /** JOURNAL_MAX_EVENTS: events kept per account, refused requests not counted. */
+  maxEvents: number;
+  /** JOURNAL_MAX_REFUSED: refused requests (401) kept per account, on top of maxEvents. */
+  maxRefused: number;
+}
+
+export function createEventsRepository(db: Db, bounds: JournalBounds) {
   const insert = db.prepare(`INSERT INTO events (account_id, at, type, level, idp, request_event_id, request_id, method,
       path, status, duration_ms, user_id, group_id, trigger, message, request, response, rewrites, data)
     VALUES (@accountId, @at, @type, @level, @idp, @requestEventId, @requestId, @method, @path, @status, @durationMs,
       @userId, @groupId, @trigger, @message, @request, @response, @rewrites, @data)`);
   const setOutcome = db.prepare('UPDATE events SET status = ?, duration_ms = ?, response = ? WHERE id = ?');
-  // Keeps the newest `maxEvents` of each account; one indexed range delete.
+  // Keeps the newest `keep` events of an account; one indexed range delete.
   const prune = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND id <= (
       SELECT id FROM events WHERE account_id = @accountId ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+  // The same for refused requests (status 401, anyone can send them) alone, on the partial index
+  // events_refused (migrations/0003): `status = 401` is written out so the planner can use it.
+  const pruneRefused = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND status = 401 AND id <= (
+      SELECT id FROM events WHERE account_id = @accountId AND status = 401 ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+  const countRefused = db.prepare<[string], number>('SELECT count(*) FROM events WHERE account_id = ? AND status = 401').pluck();
   const clear = db.prepare('DELETE FROM events WHERE account_id = ?');
   const triggers = db.prepare<[string], { trigger: string; count: number }>(`SELECT trigger, count(*) AS count FROM events
     WHERE account_id = ? AND type = 'user.deprovisioned' AND trigger IS NOT NULL GROUP BY trigger ORDER BY trigger`);
@@ -136,7 +153,7 @@ export function createEventsRepository(db: Db, maxEvents: number) {
   // that writes nothing once both are set (or when the change names neither it lacks).
   const nameRequest = db.prepare(`UPDATE events SET user_id = coalesce(user_id, @userId), group_id = coalesce(group_id, @groupId)
     WHERE id = @id AND ((user_id IS NULL AND @userId IS NOT NULL) OR (group_id IS NULL AND @groupId IS NOT NULL))`);
-  let sincePrune = 0;
+  const sincePrune = new Map<string, number>();
 
   /**
    * Journal writes that may wait: the `request` events of read-only requests (a GET changes no
@@ -231,11 +248,27 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     data: json(event.data),
   });
 
+  /**
+   * Refused requests go first, down to their own bound; then the account keeps its newest
+   * maxEvents events plus the refused ones left. So refused requests never push a state event out
+   * (they only replace older refused requests), and an account holds at most
+   * maxEvents + maxRefused events (+ PRUNE_EVERY between prunes).
+   */
+  const pruneAccount = (accountId: string) => {
+    pruneRefused.run({ accountId, keep: bounds.maxRefused });
+    prune.run({ accountId, keep: bounds.maxEvents + countRefused.get(accountId)! });
+  };
+
+  // Counted per account: a global count pruned only the account of every 500th event, so a quiet
+  // account beside a busy one grew without bound. An account's first insert since start prunes
+  // too (counts are not kept across restarts).
   const countForPrune = (accountId: string) => {
-    if (++sincePrune >= PRUNE_EVERY) {
-      sincePrune = 0;
-      prune.run({ accountId, keep: maxEvents });
-    }
+    const count = sincePrune.get(accountId) ?? PRUNE_EVERY - 1;
+    if (count + 1 >= PRUNE_EVERY) {
+      if (sincePrune.size >= MAX_COUNTED_ACCOUNTS) sincePrune.clear();
+      sincePrune.set(accountId, 0);
+      pruneAccount(accountId);
+    } else sincePrune.set(accountId, count + 1);
   };
 
   function where(q: EventQuery): { sql: string; params: Record<string, unknown> } {
@@ -292,7 +325,7 @@ export function createEventsRepository(db: Db, maxEvents: number) {
     flush,
     prune(accountId: string): void {
       settle();
-      prune.run({ accountId, keep: maxEvents });
+      pruneAccount(accountId);
     },
     byId(accountId: string, id: number): EventRow | null {
       settle();

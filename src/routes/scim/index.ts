@@ -115,8 +115,14 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
         response = raw;
       }
     }
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
     try {
-      app.journal.finish(request.scim, reply.statusCode, Math.round(reply.elapsedTime * 100) / 100, response);
+      // The id in the path is the client's: only an account that exists gets events of its own.
+      if (!options.accountId && request.scim.requestEventId === undefined && !app.store.accounts.find(request.scim.accountId)) {
+        app.journal.unknownAccount(request.scim, reply.statusCode, durationMs);
+        return;
+      }
+      app.journal.finish(request.scim, reply.statusCode, durationMs, response);
     } catch (error) {
       request.log.error({ err: error }, 'could not journal the request');
     }
