@@ -135,7 +135,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     },
 
     create(ctx: RequestContext, body: unknown): UserRow {
-      const { resource: checked, password } = checkResource(rt, body);
+      const { resource: checked, password } = checkResource(rt, body, limits);
       const resource = withZoomInfoDefaults(checked);
       if (resource.active === undefined) resource.active = true;
       const at = new Date().toISOString();
@@ -165,7 +165,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
 
     /** RFC 7644 §3.5.1 with PRODUCT.md §3: missing readWrite attributes are cleared, except active. */
     replace(ctx: RequestContext, id: string, body: unknown, ifMatch?: string): UserRow {
-      const { resource: checked, password } = checkResource(rt, body);
+      const { resource: checked, password } = checkResource(rt, body, limits);
       const at = new Date().toISOString();
       return writeTransaction(store, journal, ctx, () => {
         const before = visibleRow(ctx, id);
@@ -182,7 +182,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         const before = visibleRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
         if (operations.length === 0) return before;
-        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
+        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations, limits);
         const resource = withZoomInfoDefaults(result.resource);
         if (resource.active === undefined) resource.active = before.active;
         if (typeof resource.active !== 'boolean') throw invalidValue('active must be a boolean');
