@@ -48,7 +48,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Every SCIM request is in the journal already; per-request log lines only at debug.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
-  await app.register(storePlugin, { databasePath: config.databasePath, journalMaxEvents: config.journalMaxEvents, journalMaxRefused: config.journalMaxRefused, limits: config.limits });
+  await app.register(storePlugin, {
+    databasePath: config.databasePath,
+    journalMaxEvents: config.journalMaxEvents,
+    journalMaxRefused: config.journalMaxRefused,
+    journalMaxBody: config.journalMaxBody,
+    limits: config.limits,
+  });
   app.decorate('generatedTokens', bootstrap(app.store, { scimToken: config.scimToken, adminToken: config.adminToken }));
   await app.register(healthRoutes);
   await app.register(docsRoutes); // /openapi.yaml and /docs (PRODUCT.md §6)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type ScimLimits } from './scim/limits.js';
-import { DEFAULT_JOURNAL_MAX_REFUSED } from './store/events-repository.js';
+import { DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED } from './store/events-repository.js';
 
 /** Parses "10mb", "512kb", "1048576" into bytes. */
 export function parseByteSize(text: string): number | null {
@@ -31,6 +31,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOURNAL_MAX_EVENTS: z.coerce.number().int().min(100).default(100_000),
   JOURNAL_MAX_REFUSED: z.coerce.number().int().min(10).default(DEFAULT_JOURNAL_MAX_REFUSED),
+  JOURNAL_MAX_BODY: byteSize.pipe(z.number().min(1024, 'must be at least 1kb')).default(DEFAULT_JOURNAL_MAX_BODY),
   MAX_HEADER_SIZE: byteSize.default(16 * 1024),
   MAX_URL_LENGTH: z.coerce.number().int().min(256).default(8192),
   MAX_FILTER_LENGTH: z.coerce.number().int().min(64).default(DEFAULT_LIMITS.filterLength),
@@ -60,6 +61,8 @@ export interface Config {
   journalMaxEvents: number;
   /** Refused requests (401) kept per account, beside journalMaxEvents. */
   journalMaxRefused: number;
+  /** Characters of a request or response body the journal keeps (the head; the rest is cut). */
+  journalMaxBody: number;
   /** Base URL used in printed URLs and `meta.location`; derived from host and port when unset. */
   publicUrl?: string;
   limits: ScimLimits;
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     logLevel: c.LOG_LEVEL,
     journalMaxEvents: c.JOURNAL_MAX_EVENTS,
     journalMaxRefused: c.JOURNAL_MAX_REFUSED,
+    journalMaxBody: c.JOURNAL_MAX_BODY,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     limits: {
       filterLength: c.MAX_FILTER_LENGTH,

@@ -10,7 +10,7 @@ import { rotateToken, TokenRefused } from '../zoominfo/tokens.js';
 export function withStore<T>(config: Config, fn: (store: Store) => T): T {
   const db = openDatabase(config.databasePath);
   try {
-    const store = createStore(db, { journalMaxEvents: config.journalMaxEvents, journalMaxRefused: config.journalMaxRefused });
+    const store = createStore(db, { journalMaxEvents: config.journalMaxEvents, journalMaxRefused: config.journalMaxRefused, journalMaxBody: config.journalMaxBody });
     // A command run before the first start still leaves usable tokens behind: print them once.
     const generated = bootstrap(store, {});
     if (generated.scimToken) process.stdout.write(`SCIM token (generated now): ${generated.scimToken}\n`);

@@ -70,6 +70,8 @@ export interface EventQuery {
   since?: string;
   /** Only events with an id above this one (for live tails). */
   afterId?: number;
+  /** Only events with an id below this one (the export reads page after page this way). */
+  beforeId?: number;
   /** Only events whose HTTP status is in [from, to): one status (429: 429-430) or a class (4xx: 400-500). */
   status?: { from: number; to: number };
   /** Leave out `request` events (a user's timeline: its state changes only). */
@@ -122,12 +124,32 @@ const FLUSH_AT = 256;
 const MAX_PENDING = 20_000;
 
 export const DEFAULT_JOURNAL_MAX_REFUSED = 1000;
+export const DEFAULT_JOURNAL_MAX_BODY = 64 * 1024;
 
 export interface JournalBounds {
   /** JOURNAL_MAX_EVENTS: events kept per account, refused requests not counted. */
   maxEvents: number;
   /** JOURNAL_MAX_REFUSED: refused requests (401) kept per account, on top of maxEvents. */
   maxRefused: number;
+  /** JOURNAL_MAX_BODY: characters of JSON kept of a request or response body. */
+  maxBody: number;
+}
+
+/**
+ * A body's JSON text, or when it is longer than `max`, a document that says so and keeps its head:
+ * the journal of a refused 9 MB body held 9 MB, and reading a page of such events took seconds and
+ * gigabytes (issue 13).
+ */
+export function boundedJson(value: unknown, max: number): string | null {
+  const text = json(value);
+  if (text === null || text.length <= max) return text;
+  // The head is escaped once more inside the document: shorten it until the whole fits in `max`.
+  let keep = max - 64;
+  for (;;) {
+    const doc = JSON.stringify({ truncated: true, length: text.length, head: text.slice(0, keep) });
+    if (doc.length <= max || keep === 0) return doc;
+    keep = Math.max(0, keep - (doc.length - max));
+  }
 }
 
 export function createEventsRepository(db: Db, bounds: JournalBounds) {
@@ -148,6 +170,14 @@ export function createEventsRepository(db: Db, bounds: JournalBounds) {
   const triggers = db.prepare<[string], { trigger: string; count: number }>(`SELECT trigger, count(*) AS count FROM events
     WHERE account_id = ? AND type = 'user.deprovisioned' AND trigger IS NOT NULL GROUP BY trigger ORDER BY trigger`);
   const byId = db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?');
+  // Readiness's "deprovisioning-observed": refused PUT, PATCH and DELETE of a user, with the body
+  // only where it may ask for `active` false, and never a body longer than the journal keeps now
+  // (an event from before JOURNAL_MAX_BODY could hold megabytes; it is read without its body).
+  const refusedUserWrites = db.prepare<{ accountId: string; maxBody: number }, { method: string; path: string; request: string | null }>(
+    `SELECT method, path, CASE WHEN method <> 'DELETE' AND length(request) <= @maxBody THEN request END AS request
+    FROM events WHERE account_id = @accountId AND type = 'request' AND status >= 400 AND method IN ('PATCH', 'PUT', 'DELETE')
+      AND path LIKE '%/Users/%' AND (method = 'DELETE' OR request LIKE '%active%') ORDER BY id`,
+  );
   const setDuration = db.prepare('UPDATE events SET duration_ms = ? WHERE id = ?');
   // A request event names the user and group its first state change named; a primary-key lookup
   // that writes nothing once both are set (or when the change names neither it lacks).
@@ -242,8 +272,8 @@ export function createEventsRepository(db: Db, bounds: JournalBounds) {
     groupId: event.groupId ?? null,
     trigger: event.trigger ?? null,
     message: event.message ?? null,
-    request: json(event.request),
-    response: json(event.response),
+    request: boundedJson(event.request, bounds.maxBody),
+    response: boundedJson(event.response, bounds.maxBody),
     rewrites: json(event.rewrites),
     data: json(event.data),
   });
@@ -279,6 +309,7 @@ export function createEventsRepository(db: Db, bounds: JournalBounds) {
     if (q.type) clauses.push('type = @type');
     if (q.since) clauses.push('at >= @since');
     if (q.afterId !== undefined) clauses.push('id > @afterId');
+    if (q.beforeId !== undefined) clauses.push('id < @beforeId');
     const { status, changesOnly, ...rest } = q;
     const params: Record<string, unknown> = { ...rest };
     if (status) {
@@ -308,7 +339,7 @@ export function createEventsRepository(db: Db, bounds: JournalBounds) {
       });
     },
     setOutcome(id: number, status: number, durationMs: number, response: unknown): void {
-      setOutcome.run(status, durationMs, json(response), id);
+      setOutcome.run(status, durationMs, boundedJson(response, bounds.maxBody), id);
     },
     /**
      * Fills the user and group a `request` event names, where it names none yet (called inside the
@@ -331,6 +362,15 @@ export function createEventsRepository(db: Db, bounds: JournalBounds) {
       settle();
       const raw = byId.get(accountId, id) as RawEvent | undefined;
       return raw ? fromRaw(raw) : null;
+    },
+    /**
+     * Refused PUT, PATCH and DELETE requests on users, oldest first: what readiness needs to tell
+     * whether an IdP's deprovisioning went unanswered, and nothing more (no other column, no body
+     * of a DELETE, no body past JOURNAL_MAX_BODY).
+     */
+    refusedUserWrites(accountId: string): { method: string; path: string; request: unknown }[] {
+      settle();
+      return refusedUserWrites.all({ accountId, maxBody: bounds.maxBody }).map((r) => ({ method: r.method, path: r.path, request: parse(r.request) }));
     },
     deprovisionTriggers(accountId: string): { trigger: string; count: number }[] {
       settle();

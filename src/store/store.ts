@@ -2,7 +2,7 @@ import type { Db } from './open-database.js';
 import { createUsersRepository } from './users-repository.js';
 import { createGroupsRepository } from './groups-repository.js';
 import { createAccountsRepository } from './accounts-repository.js';
-import { createEventsRepository, DEFAULT_JOURNAL_MAX_REFUSED, type JournalBounds } from './events-repository.js';
+import { createEventsRepository, DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED, type JournalBounds } from './events-repository.js';
 
 interface OpenBatch {
   /** Settles when the batch's COMMIT has run: resolved once committed, rejected if it failed. */
@@ -12,8 +12,18 @@ interface OpenBatch {
 }
 
 /** Every repository over one database, and the transaction that makes a request all-or-nothing. */
-export function createStore(db: Db, options: { journalMaxEvents: number; journalMaxRefused?: number }) {
-  const bounds: JournalBounds = { maxEvents: options.journalMaxEvents, maxRefused: options.journalMaxRefused ?? DEFAULT_JOURNAL_MAX_REFUSED };
+export interface StoreOptions {
+  journalMaxEvents: number;
+  journalMaxRefused?: number;
+  journalMaxBody?: number;
+}
+
+export function createStore(db: Db, options: StoreOptions) {
+  const bounds: JournalBounds = {
+    maxEvents: options.journalMaxEvents,
+    maxRefused: options.journalMaxRefused ?? DEFAULT_JOURNAL_MAX_REFUSED,
+    maxBody: options.journalMaxBody ?? DEFAULT_JOURNAL_MAX_BODY,
+  };
   const events = createEventsRepository(db, bounds);
   const users = createUsersRepository(db);
   const accounts = createAccountsRepository(db);
