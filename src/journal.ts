@@ -55,7 +55,9 @@ export function redact(value: unknown): unknown {
     const isPasswordOp = typeof path === 'string' && /password/i.test(path);
     const out: Record<string, unknown> = {};
     for (const [key, inner] of entries) {
-      out[key] = SECRET_KEYS.test(key) || (isPasswordOp && key.toLowerCase() === 'value') ? '[redacted]' : redact(inner);
+      // Tested as the write resolves it: a PATCH path or attribute name is trimmed first
+      // (patch-path.ts), so "password " and "urn:...:User:password\t" are the password.
+      out[key] = SECRET_KEYS.test(key.trim()) || (isPasswordOp && key.toLowerCase() === 'value') ? '[redacted]' : redact(inner);
     }
     return out;
   }
