@@ -22,6 +22,11 @@ export interface RequestContext {
   rewrites?: unknown;
   /** Set once the request's own journal event exists. */
   requestEventId?: number;
+  /**
+   * Digests of the passwords the body carries, computed before the write off the event loop
+   * (zoominfo/passwords.ts): the write's transaction takes one instead of running scrypt itself.
+   */
+  passwordDigests?: Map<string, string[]>;
   /** SCIM base URL used in meta.location and Location headers. */
   baseUrl: string;
   /**
@@ -43,10 +48,16 @@ const isReadOnly = (ctx: RequestContext): boolean =>
 // Also URN-qualified or dotted ("urn:ietf:params:scim:schemas:core:2.0:User:password",
 // OneLogin's "urn:scim:schemas:core:2.0:password"): a bare-name match let those through.
 const SECRET_KEYS = /(^|[:.])(password|token|scimtoken|admintoken|secret)$/i;
+const PASSWORD_KEY = /(^|[:.])password$/i;
 
-/** A deep copy with every password (and token) replaced, so no secret reaches the journal. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+/**
+ * A deep copy with every password (and token) replaced, so no secret reaches the journal. Keys are
+ * tested as the write resolves them: a PATCH path or attribute name is trimmed first
+ * (patch-path.ts), so "password " and "urn:...:User:password\t" are the password. The password
+ * values met are pushed to `passwords` when given (hashed ahead of the write, passwords.ts).
+ */
+export function redact(value: unknown, passwords?: string[]): unknown {
+  if (Array.isArray(value)) return value.map((inner) => redact(inner, passwords));
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value);
     // A PATCH operation on the password, its member names in any case ("Path", "Value"): the
@@ -55,9 +66,9 @@ export function redact(value: unknown): unknown {
     const isPasswordOp = typeof path === 'string' && /password/i.test(path);
     const out: Record<string, unknown> = {};
     for (const [key, inner] of entries) {
-      // Tested as the write resolves it: a PATCH path or attribute name is trimmed first
-      // (patch-path.ts), so "password " and "urn:...:User:password\t" are the password.
-      out[key] = SECRET_KEYS.test(key.trim()) || (isPasswordOp && key.toLowerCase() === 'value') ? '[redacted]' : redact(inner);
+      const isPassword = PASSWORD_KEY.test(key.trim()) || (isPasswordOp && key.toLowerCase() === 'value');
+      if (isPassword && typeof inner === 'string') passwords?.push(inner);
+      out[key] = isPassword || SECRET_KEYS.test(key.trim()) ? '[redacted]' : redact(inner, passwords);
     }
     return out;
   }

@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { UserRow, NewUser } from '../store/users-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import type { Settings } from '../zoominfo/settings.js';
-import { hashPassword } from '../zoominfo/passwords.js';
+import { takeDigest } from '../zoominfo/passwords.js';
 import { userResourceType as rt } from '../scim/schema/resource-types.js';
 import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';
 import { checkResource, isObject, type JsonObject } from '../scim/validate-resource.js';
@@ -94,7 +94,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
       ...columns,
       // A SCIM write to a local user (possible under "all") claims it: it becomes SSO-linked.
       ssoLinked: true,
-      passwordDigest: password !== undefined ? hashPassword(password) : before.passwordDigest,
+      passwordDigest: password !== undefined ? takeDigest(ctx.passwordDigests, password) : before.passwordDigest,
       lastModified: at,
       resource: JSON.stringify(resource),
     }, at);
@@ -148,7 +148,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
           ...columns,
           source: 'scim',
           ssoLinked: true,
-          passwordDigest: password !== undefined ? hashPassword(password) : null,
+          passwordDigest: password !== undefined ? takeDigest(ctx.passwordDigests, password) : null,
           scimDeletedAt: null,
           deprovisionedAt: null,
           deprovisionedBy: null,

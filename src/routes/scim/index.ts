@@ -8,6 +8,7 @@ import { scimErrorHandler } from './errors.js';
 import { rewritesOf } from './idp-context.js';
 import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
 import { createFaultInjector } from '../../zoominfo/faults.js';
+import { hashPasswordsAhead } from '../../zoominfo/passwords.js';
 import { baseUrlOf, scimPathOf } from '../base-url.js';
 import discoveryRoutes from './discovery.js';
 import usersRoutes from './users.js';
@@ -67,10 +68,11 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   // Once the body is parsed the IdP can also be told by the request's shape (Entra sends no agent).
   app.addHook('preHandler', async (request) => {
     const ctx = request.scim;
+    const passwords: string[] = [];
     if (/[?&]$/.test(request.url)) rewritesOf(request).add('trailing-query-separator', 'url', request.url.slice(-1));
     if (request.body !== undefined) {
       if (!request.headers['content-type']) rewritesOf(request).add('missing-content-type', 'headers', undefined, 'application/scim+json');
-      ctx.body = redact(request.body);
+      ctx.body = redact(request.body, passwords);
       if (ctx.idp === 'unknown') ctx.idp = detectIdp(request.headers['user-agent'], request.body);
     }
     const account = app.store.accounts.find(ctx.accountId);
@@ -86,6 +88,8 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       // No Retry-After on the 429, as ZoomInfo's API sends none: the IdP's own back-off is rehearsed.
       throw new ScimError(plan.fault.status, plan.fault.detail);
     }
+    // Only for a request that will run: hashed off the event loop, before the write (passwords.ts).
+    if (passwords.length) ctx.passwordDigests = await hashPasswordsAhead(passwords);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
