@@ -129,6 +129,8 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         page: (offset, limit) => withGroups(store.users.page(ctx.accountId, visibility, offset, limit)),
         count: () => store.users.count(ctx.accountId, visibility),
         candidates: (hint) => withGroups(store.users.candidates(ctx.accountId, visibility, hint)),
+        sortedPage: (attribute, order, offset, limit) =>
+          attribute === 'userName' ? withGroups(store.users.pageByUserName(ctx.accountId, visibility, order, offset, limit)) : null,
         represent: (row, needs) => toScim(ctx, row, needs, groupsOf),
         representJson: (row, needs) => toScimJson(ctx, row, needs, groupsOf),
       }, limits);

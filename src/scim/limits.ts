@@ -17,6 +17,11 @@ export interface ScimLimits {
   valuesPerAttribute: number;
   /** Characters in one string value (userName, displayName, a sub-attribute, ...). */
   stringLength: number;
+  /**
+   * Resources a filter without an indexed equality, or a sortBy no index serves, may evaluate in
+   * one request (each is loaded and parsed); past it, 400 tooMany.
+   */
+  filterScan: number;
   /** RFC 7644 §3.7: operations in one /Bulk request. */
   bulkMaxOperations: number;
   /** RFC 7644 §3.7: bytes in one /Bulk request. */
@@ -31,6 +36,7 @@ export const DEFAULT_LIMITS: ScimLimits = {
   maxResults: 1000,
   valuesPerAttribute: 1000,
   stringLength: 65_536,
+  filterScan: 20_000,
   bulkMaxOperations: 1000,
   bulkMaxPayload: 1024 * 1024,
 };
