@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import storePlugin from './plugins/store.js';
 import healthRoutes from './routes/health.js';
@@ -9,6 +9,7 @@ import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
 import { clientErrorHandler, serverFactory } from './http-limits.js';
 import { frameworkErrorHandler } from './routes/scim/errors.js';
+import { redactPath } from './journal.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,6 +38,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(options.logStream && { stream: options.logStream }),
       // Tokens travel in Authorization headers and passwords in bodies; neither is ever logged.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      // A token sent in the query string (?access_token=...) is logged as [redacted] too.
+      serializers: {
+        req: (request: FastifyRequest) => ({ method: request.method, url: redactPath(request.url), host: request.host, remoteAddress: request.ip }),
+      },
     },
     bodyLimit: config.bodyLimit,
     serverFactory: serverFactory(config.http),

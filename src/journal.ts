@@ -75,6 +75,17 @@ export function redact(value: unknown, passwords?: string[]): unknown {
   return value;
 }
 
+// Query parameters that carry a credential (RFC 6750 §2.3 `access_token`, and the usual others).
+const CREDENTIAL_PARAM = /([?&])(access_token|id_token|refresh_token|token|api_?key|client_secret|password|secret|auth|authorization)=[^&#]*/gi;
+
+/**
+ * A request path with the value of every credential query parameter replaced: some clients send
+ * the token in the URL, and the path is journaled and logged (issue 13).
+ */
+export function redactPath(path: string): string {
+  return path.includes('=') ? path.replace(CREDENTIAL_PARAM, '$1$2=[redacted]') : path;
+}
+
 const nonEmpty = (list: unknown) => (Array.isArray(list) && list.length === 0 ? undefined : list);
 
 export type ChangeEvent = Omit<NewEvent, 'accountId' | 'idp' | 'requestEventId' | 'requestId'>;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { RequestContext } from '../../journal.js';
+import { redactPath, type RequestContext } from '../../journal.js';
 import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
 import { badInput } from './errors.js';
 import { baseUrlOf, scimPathOf } from '../base-url.js';
@@ -24,7 +24,7 @@ export function adminContext(request: FastifyRequest): RequestContext {
     accountId: accountOf(request),
     idp: 'unknown',
     method: request.method,
-    path: request.url,
+    path: redactPath(request.url),
     requestId: request.id,
     baseUrl: `${baseUrlOf(request)}${scimPathOf(accountOf(request))}`,
   };

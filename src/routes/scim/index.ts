@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
 import { notFound, forbidden, ScimError } from '../../scim/errors.js';
 import { detectIdp } from '../../idp/detect-idp.js';
-import { redact, type RequestContext } from '../../journal.js';
+import { redact, redactPath, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
 import { rewritesOf } from './idp-context.js';
@@ -51,7 +51,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       accountId,
       idp: detectIdp(request.headers['user-agent'], undefined),
       method: request.method,
-      path: request.url,
+      path: redactPath(request.url),
       requestId: request.id,
       baseUrl: baseUrlOf(request) + scimPathOf(accountId),
     };
