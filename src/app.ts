@@ -53,6 +53,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Every SCIM request is in the journal already; per-request log lines only at debug.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
+  // Every answer, SCIM, admin, health and 404 alike: no browser may sniff a JSON body into HTML.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
   await app.register(storePlugin, {
     databasePath: config.databasePath,
     journalMaxEvents: config.journalMaxEvents,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate.js';
@@ -7,7 +7,12 @@ export type Db = Database.Database;
 
 /** Opens (creating its folder if needed) and migrates the SQLite database. */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Created owner-only (it holds the journal: requests, user data, token digests). SQLite gives
+    // the -wal and -shm files the database file's own mode. An existing file keeps its mode.
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   // WAL lets readers run beside the writer. Every write is committed (journal events included)
   // before the response that acknowledges it is sent. synchronous=NORMAL: in WAL mode a commit
