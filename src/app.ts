@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import storePlugin from './plugins/store.js';
 import healthRoutes from './routes/health.js';
@@ -10,6 +10,7 @@ import { bootstrap, type GeneratedTokens } from './bootstrap.js';
 import { clientErrorHandler, serverFactory } from './http-limits.js';
 import { frameworkErrorHandler } from './routes/scim/errors.js';
 import { notFoundHandler } from './routes/not-found.js';
+import { redactPath } from './journal.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +39,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(options.logStream && { stream: options.logStream }),
       // Tokens travel in Authorization headers and passwords in bodies; neither is ever logged.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      // A token sent in the query string (?access_token=...) is logged as [redacted] too.
+      serializers: {
+        req: (request: FastifyRequest) => ({ method: request.method, url: redactPath(request.url), host: request.host, remoteAddress: request.ip }),
+      },
     },
     bodyLimit: config.bodyLimit,
     serverFactory: serverFactory(config.http),
@@ -49,7 +54,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Every SCIM request is in the journal already; per-request log lines only at debug.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
-  await app.register(storePlugin, { databasePath: config.databasePath, journalMaxEvents: config.journalMaxEvents, limits: config.limits });
+  // Every answer, SCIM, admin, health and 404 alike: no browser may sniff a JSON body into HTML.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  await app.register(storePlugin, {
+    databasePath: config.databasePath,
+    journalMaxEvents: config.journalMaxEvents,
+    journalMaxRefused: config.journalMaxRefused,
+    journalMaxBody: config.journalMaxBody,
+    limits: config.limits,
+  });
   app.decorate('generatedTokens', bootstrap(app.store, { scimToken: config.scimToken, adminToken: config.adminToken }));
   await app.register(healthRoutes);
   await app.register(docsRoutes); // /openapi.yaml and /docs (PRODUCT.md §6)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type ScimLimits } from './scim/limits.js';
+import { DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED } from './store/events-repository.js';
 
 /** Parses "10mb", "512kb", "1048576" into bytes. */
 export function parseByteSize(text: string): number | null {
@@ -47,6 +48,8 @@ const configSchema = z.object({
   // pino's levels are lower-case; LOG_LEVEL=INFO means the same thing.
   LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, { error: (issue) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(issue.input)}"` })).default('info'),
   JOURNAL_MAX_EVENTS: wholeNumber(100).default(100_000),
+  JOURNAL_MAX_REFUSED: wholeNumber(10).default(DEFAULT_JOURNAL_MAX_REFUSED),
+  JOURNAL_MAX_BODY: byteSize.pipe(z.number().min(1024, 'must be at least 1kb')).default(DEFAULT_JOURNAL_MAX_BODY),
   MAX_HEADER_SIZE: byteSize.default(16 * 1024),
   MAX_URL_LENGTH: wholeNumber(256).default(8192),
   MAX_FILTER_LENGTH: wholeNumber(64).default(DEFAULT_LIMITS.filterLength),
@@ -54,6 +57,9 @@ const configSchema = z.object({
   MAX_PATCH_OPERATIONS: wholeNumber(1).default(DEFAULT_LIMITS.patchOperations),
   MAX_MEMBERS_PER_REQUEST: wholeNumber(1).default(DEFAULT_LIMITS.membersPerRequest),
   MAX_RESULTS: wholeNumber(1, 100_000).default(DEFAULT_LIMITS.maxResults),
+  MAX_VALUES_PER_ATTRIBUTE: wholeNumber(1).default(DEFAULT_LIMITS.valuesPerAttribute),
+  MAX_STRING_LENGTH: wholeNumber(256).default(DEFAULT_LIMITS.stringLength),
+  MAX_FILTER_SCAN: wholeNumber(1).default(DEFAULT_LIMITS.filterScan),
   BULK_MAX_OPERATIONS: wholeNumber(1).default(DEFAULT_LIMITS.bulkMaxOperations),
   BULK_MAX_PAYLOAD: byteSize.default(DEFAULT_LIMITS.bulkMaxPayload),
   REQUEST_TIMEOUT: wholeNumber(0).default(30_000),
@@ -72,6 +78,10 @@ export interface Config {
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   journalMaxEvents: number;
+  /** Refused requests (401) kept per account, beside journalMaxEvents. */
+  journalMaxRefused: number;
+  /** Characters of a request or response body the journal keeps (the head; the rest is cut). */
+  journalMaxBody: number;
   /** Base URL used in printed URLs and `meta.location`; derived from host and port when unset. */
   publicUrl?: string;
   limits: ScimLimits;
@@ -133,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     bodyLimit: c.BODY_LIMIT,
     logLevel: c.LOG_LEVEL,
     journalMaxEvents: c.JOURNAL_MAX_EVENTS,
+    journalMaxRefused: c.JOURNAL_MAX_REFUSED,
+    journalMaxBody: c.JOURNAL_MAX_BODY,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     limits: {
       filterLength: c.MAX_FILTER_LENGTH,
@@ -140,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
       patchOperations: c.MAX_PATCH_OPERATIONS,
       membersPerRequest: c.MAX_MEMBERS_PER_REQUEST,
       maxResults: c.MAX_RESULTS,
+      valuesPerAttribute: c.MAX_VALUES_PER_ATTRIBUTE,
+      stringLength: c.MAX_STRING_LENGTH,
+      filterScan: c.MAX_FILTER_SCAN,
       bulkMaxOperations: c.BULK_MAX_OPERATIONS,
       bulkMaxPayload: c.BULK_MAX_PAYLOAD,
     },

@@ -1,4 +1,12 @@
 import type { EventsRepository, NewEvent } from './store/events-repository.js';
+import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
+
+/** A refused request's path is journaled up to this many characters (anyone can send one). */
+export const MAX_REFUSED_PATH = 256;
+/** Requests to accounts that do not exist are journaled at most once per this many milliseconds. */
+export const UNKNOWN_ACCOUNT_INTERVAL_MS = 60_000;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** What the journal needs to know about the request being served. */
 export interface RequestContext {
@@ -18,6 +26,11 @@ export interface RequestContext {
   rewrites?: unknown;
   /** Set once the request's own journal event exists. */
   requestEventId?: number;
+  /**
+   * Digests of the passwords the body carries, computed before the write off the event loop
+   * (zoominfo/passwords.ts): the write's transaction takes one instead of running scrypt itself.
+   */
+  passwordDigests?: Map<string, string[]>;
   /** SCIM base URL used in meta.location and Location headers. */
   baseUrl: string;
   /**
@@ -39,10 +52,16 @@ const isReadOnly = (ctx: RequestContext): boolean =>
 // Also URN-qualified or dotted ("urn:ietf:params:scim:schemas:core:2.0:User:password",
 // OneLogin's "urn:scim:schemas:core:2.0:password"): a bare-name match let those through.
 const SECRET_KEYS = /(^|[:.])(password|token|scimtoken|admintoken|secret)$/i;
+const PASSWORD_KEY = /(^|[:.])password$/i;
 
-/** A deep copy with every password (and token) replaced, so no secret reaches the journal. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+/**
+ * A deep copy with every password (and token) replaced, so no secret reaches the journal. Keys are
+ * tested as the write resolves them: a PATCH path or attribute name is trimmed first
+ * (patch-path.ts), so "password " and "urn:...:User:password\t" are the password. The password
+ * values met are pushed to `passwords` when given (hashed ahead of the write, passwords.ts).
+ */
+export function redact(value: unknown, passwords?: string[]): unknown {
+  if (Array.isArray(value)) return value.map((inner) => redact(inner, passwords));
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value);
     // A PATCH operation on the password, its member names in any case ("Path", "Value"): the
@@ -51,11 +70,24 @@ export function redact(value: unknown): unknown {
     const isPasswordOp = typeof path === 'string' && /password/i.test(path);
     const out: Record<string, unknown> = {};
     for (const [key, inner] of entries) {
-      out[key] = SECRET_KEYS.test(key) || (isPasswordOp && key.toLowerCase() === 'value') ? '[redacted]' : redact(inner);
+      const isPassword = PASSWORD_KEY.test(key.trim()) || (isPasswordOp && key.toLowerCase() === 'value');
+      if (isPassword && typeof inner === 'string') passwords?.push(inner);
+      out[key] = isPassword || SECRET_KEYS.test(key.trim()) ? '[redacted]' : redact(inner, passwords);
     }
     return out;
   }
   return value;
+}
+
+// Query parameters that carry a credential (RFC 6750 §2.3 `access_token`, and the usual others).
+const CREDENTIAL_PARAM = /([?&])(access_token|id_token|refresh_token|token|api_?key|client_secret|password|secret|auth|authorization)=[^&#]*/gi;
+
+/**
+ * A request path with the value of every credential query parameter replaced: some clients send
+ * the token in the URL, and the path is journaled and logged (issue 13).
+ */
+export function redactPath(path: string): string {
+  return path.includes('=') ? path.replace(CREDENTIAL_PARAM, '$1$2=[redacted]') : path;
 }
 
 const nonEmpty = (list: unknown) => (Array.isArray(list) && list.length === 0 ? undefined : list);
@@ -84,6 +116,9 @@ const requestEventOf = (ctx: RequestContext, outcome: Pick<NewEvent, 'status' | 
 });
 
 export function createJournal(events: EventsRepository) {
+  let unknownAccountAt = -Infinity;
+  let unknownAccountSkipped = 0;
+
   function requestEvent(ctx: RequestContext, status: number | null): number {
     if (ctx.requestEventId === undefined) {
       ctx.requestEventId = events.insert(requestEventOf(ctx, { status }));
@@ -94,6 +129,25 @@ export function createJournal(events: EventsRepository) {
   }
 
   return {
+    /**
+     * A request to an account that does not exist: an id the client made up, so journaling under
+     * it made rows no one could see or delete. It goes to the default account instead, path cut,
+     * at most once per UNKNOWN_ACCOUNT_INTERVAL_MS, saying how many were left out before it.
+     */
+    unknownAccount(ctx: RequestContext, status: number, durationMs: number): void {
+      const now = Date.now();
+      if (now - unknownAccountAt < UNKNOWN_ACCOUNT_INTERVAL_MS) {
+        unknownAccountSkipped++;
+        return;
+      }
+      const skipped = unknownAccountSkipped;
+      unknownAccountAt = now;
+      unknownAccountSkipped = 0;
+      const event = requestEventOf({ ...ctx, accountId: DEFAULT_ACCOUNT, path: cut(ctx.path, MAX_REFUSED_PATH), body: undefined }, { status, durationMs });
+      event.level = 'warning';
+      event.message = `a request to account "${cut(ctx.accountId, 64)}", which does not exist` + (skipped ? ` (${skipped} more since the last one journaled)` : '');
+      events.insertDeferred(event);
+    },
     /** The id of this request's `request` event, creating it if needed. */
     requestEvent,
     /**
@@ -141,6 +195,11 @@ export function createJournal(events: EventsRepository) {
      * duration (the answer's sending included) filled in, deferred.
      */
     finish(ctx: RequestContext, status: number, durationMs: number, response: unknown): void {
+      // A refused request costs one short event (its own bound, JOURNAL_MAX_REFUSED): no body.
+      if (status === 401 && ctx.requestEventId === undefined) {
+        events.insertDeferred(requestEventOf({ ...ctx, path: cut(ctx.path, MAX_REFUSED_PATH), body: undefined }, { status, durationMs, response }));
+        return;
+      }
       if (ctx.requestEventId === undefined) {
         const event = requestEventOf(ctx, { status, durationMs, response });
         if (isReadOnly(ctx)) events.insertDeferred(event);

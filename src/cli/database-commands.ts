@@ -28,7 +28,7 @@ export function withStore<T>(config: Config, target: Target, fn: (store: Store) 
     throw new StartupError(`no database at ${path} (--database-path, DATABASE_PATH); name the sandbox's file, or add --create to make a new one`);
   }
   process.stderr.write(`database: ${path} (account ${target.account})\n`);
-  const store = createStore(openDatabase(path), { journalMaxEvents: config.journalMaxEvents, actor: 'cli' });
+  const store = createStore(openDatabase(path), { journalMaxEvents: config.journalMaxEvents, journalMaxRefused: config.journalMaxRefused, journalMaxBody: config.journalMaxBody, actor: 'cli' });
   try {
     // A command run before the first start still leaves usable tokens behind: print them once. Pins
     // stay as the server set them: this shell's environment is not the server's.

@@ -19,6 +19,8 @@ declare module 'fastify' {
 export interface StorePluginOptions {
   databasePath: string;
   journalMaxEvents: number;
+  journalMaxRefused: number;
+  journalMaxBody: number;
   limits: ScimLimits;
 }
 
@@ -26,7 +28,11 @@ export interface StorePluginOptions {
 export default fp<StorePluginOptions>(
   async (app, options) => {
     const db = openDatabase(options.databasePath);
-    const store = createStore(db, { journalMaxEvents: options.journalMaxEvents });
+    const store = createStore(db, {
+      journalMaxEvents: options.journalMaxEvents,
+      journalMaxRefused: options.journalMaxRefused,
+      journalMaxBody: options.journalMaxBody,
+    });
     const journal = createJournal(store.events);
     app.decorate('store', store);
     app.decorate('journal', journal);

@@ -218,7 +218,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     },
 
     create(ctx: RequestContext, body: unknown): GroupRow {
-      const { stored, members } = splitMembers(checkResource(rt, body).resource);
+      const { stored, members } = splitMembers(checkResource(rt, body, limits).resource);
       const at = new Date().toISOString();
       return writeTransaction(store, journal, ctx, () => {
         assertNameFree(ctx.accountId, stored.displayName as string);
@@ -239,7 +239,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     },
 
     replace(ctx: RequestContext, id: string, body: unknown, ifMatch?: string): GroupRow {
-      const { stored, members } = splitMembers(checkResource(rt, body).resource);
+      const { stored, members } = splitMembers(checkResource(rt, body, limits).resource);
       const at = new Date().toISOString();
       return writeTransaction(store, journal, ctx, () => {
         const before = findRow(ctx, id);
@@ -258,7 +258,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
         const before = findRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
         if (operations.length === 0) return before;
-        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
+        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations, limits);
         assertMemberLimit(result.memberChanges);
         const { added, removed } = applyMemberChanges(ctx, before, result.memberChanges, at);
         const saved = saveGroup(ctx, before, splitMembers(result.resource).stored, at, added.length + removed.length > 0);

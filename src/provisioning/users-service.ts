@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { UserRow, NewUser } from '../store/users-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import type { Settings } from '../zoominfo/settings.js';
-import { hashPassword } from '../zoominfo/passwords.js';
+import { takeDigest } from '../zoominfo/passwords.js';
 import { userResourceType as rt } from '../scim/schema/resource-types.js';
 import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';
 import { checkResource, isObject, type JsonObject } from '../scim/validate-resource.js';
@@ -102,7 +102,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
       ...columns,
       // A SCIM write to a local user (possible under "all") claims it: it becomes SSO-linked.
       ssoLinked: true,
-      passwordDigest: password !== undefined ? hashPassword(password) : before.passwordDigest,
+      passwordDigest: password !== undefined ? takeDigest(ctx.passwordDigests, password) : before.passwordDigest,
       lastModified: at,
       resource: JSON.stringify(resource),
     }, at);
@@ -149,13 +149,15 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         page: (offset, limit) => withGroups(store.users.page(ctx.accountId, visibility, offset, limit)),
         count: () => store.users.count(ctx.accountId, visibility),
         candidates: (hint) => withGroups(store.users.candidates(ctx.accountId, visibility, hint)),
+        sortedPage: (attribute, order, offset, limit) =>
+          attribute === 'userName' ? withGroups(store.users.pageByUserName(ctx.accountId, visibility, order, offset, limit)) : null,
         represent: (row, needs) => toScim(ctx, row, needs, groupsOf),
         representJson: (row, needs) => toScimJson(ctx, row, needs, groupsOf),
       }, limits);
     },
 
     create(ctx: RequestContext, body: unknown): UserRow {
-      const { resource: checked, password } = checkResource(rt, body);
+      const { resource: checked, password } = checkResource(rt, body, limits);
       const resource = withZoomInfoDefaults(checked);
       if (resource.active === undefined) resource.active = true;
       const at = new Date().toISOString();
@@ -168,7 +170,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
           ...columns,
           source: 'scim',
           ssoLinked: true,
-          passwordDigest: password !== undefined ? hashPassword(password) : null,
+          passwordDigest: password !== undefined ? takeDigest(ctx.passwordDigests, password) : null,
           scimDeletedAt: null,
           deprovisionedAt: null,
           deprovisionedBy: null,
@@ -185,7 +187,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
 
     /** RFC 7644 §3.5.1 with PRODUCT.md §3: missing readWrite attributes are cleared, except active. */
     replace(ctx: RequestContext, id: string, body: unknown, ifMatch?: string): UserRow {
-      const { resource: checked, password } = checkResource(rt, body);
+      const { resource: checked, password } = checkResource(rt, body, limits);
       const at = new Date().toISOString();
       return writeTransaction(store, journal, ctx, () => {
         const before = visibleRow(ctx, id);
@@ -202,7 +204,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         const before = visibleRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
         if (operations.length === 0) return before;
-        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations);
+        const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations, limits);
         const resource = withZoomInfoDefaults(result.resource, roleIn(JSON.parse(before.resource) as JsonObject));
         if (resource.active === undefined) resource.active = before.active;
         if (typeof resource.active !== 'boolean') throw invalidValue('active must be a boolean');

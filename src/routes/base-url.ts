@@ -9,7 +9,7 @@ declare module 'fastify' {
 }
 
 /** RFC 3986 §3.2.2-3.2.3 host (IP-literal, IPv4 or reg-name) and optional port. */
-const VALID_HOST = /^(?:\[[0-9A-Za-z.:%_~-]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
+const VALID_HOST = /^(?:\[[0-9A-Za-z.:%_~-]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::(\d*))?$/;
 
 /**
  * The server's base URL as this client reached it (PUBLIC_URL wins), so Location headers are right
@@ -21,7 +21,10 @@ export const baseUrlOf = (request: FastifyRequest): string => {
   // `Host: user@evil` or `Host: a b` made every Location and meta.location wrong or not a URI at
   // all (found by the fuzzer, test/fuzz/). The error carries a statusCode, so each scope answers it
   // in its own error format.
-  if (!VALID_HOST.test(request.host)) {
+  // A port past 65535 matches the grammar but is no URL port (`new URL` throws: a 500 on
+  // ServiceProviderConfig, found by the fuzzer).
+  const valid = VALID_HOST.exec(request.host);
+  if (!valid || Number(valid[1] ?? 0) > 65535) {
     throw Object.assign(new Error('the Host header is not a valid host[:port]'), { statusCode: 400, code: 'bad_host' });
   }
   return `${request.protocol}://${request.host}`;

@@ -5,6 +5,7 @@ import { commonAttributes } from './schema/common-attributes.js';
 import { ZOOMINFO_USER_SCHEMA } from './schema/urns.js';
 import { assertSafeValue } from './forbidden-keys.js';
 import { invalidSyntax, invalidValue } from './errors.js';
+import { DEFAULT_LIMITS, type ValueLimits } from './limits.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -23,6 +24,9 @@ const findDef = (defs: readonly AttributeDef[] | undefined, key: string) => {
 interface Context {
   /** Our own extension's canonical values are a closed list; RFC ones (emails.type) are open. */
   strictCanonical: boolean;
+  limits: ValueLimits;
+  /** Whether `"primary": true` may appear at most once in a multi-valued attribute. */
+  onePrimary: boolean;
 }
 
 /** A short description of a wrong value for an error detail: never the whole (maybe huge) value. */
@@ -40,6 +44,9 @@ function checkScalar(def: AttributeDef, value: unknown, where: string, ctx: Cont
     case 'reference':
     case 'binary':
       if (typeof value !== 'string') throw fail('a string');
+      if (value.length > ctx.limits.stringLength) {
+        throw invalidValue(`${where} is ${value.length} characters long; at most ${ctx.limits.stringLength} are accepted (MAX_STRING_LENGTH)`);
+      }
       if (ctx.strictCanonical && def.canonicalValues && !def.canonicalValues.includes(value)) {
         throw fail(`one of ${def.canonicalValues.map((v) => `"${v}"`).join(', ')}`);
       }
@@ -79,24 +86,37 @@ function checkComplex(def: AttributeDef, value: JsonObject, where: string, ctx: 
  * Checks one attribute's value against its definition and returns it canonically cased, or
  * undefined when it is unassigned. Multi-valued attributes take arrays (RFC 7643 §2.4).
  */
-export function checkAttributeValue(def: AttributeDef, value: unknown, where: string, strictCanonical = false): unknown {
-  const ctx = { strictCanonical };
+export function checkAttributeValue(def: AttributeDef, value: unknown, where: string, strictCanonical = false, limits: ValueLimits = DEFAULT_LIMITS): unknown {
+  return checkValue(def, value, where, { strictCanonical, limits, onePrimary: true });
+}
+
+// Group members have their own bound (MAX_MEMBERS_PER_REQUEST, groups-service.ts).
+const hasOwnBound = (def: AttributeDef) => def.name === 'members';
+
+function checkValue(def: AttributeDef, value: unknown, where: string, ctx: Context): unknown {
   if (isUnassigned(value)) return undefined;
   if (!def.multiValued) return checkScalar(def, value, where, ctx);
   if (!Array.isArray(value)) throw invalidValue(`${where} is multi-valued and must be an array`);
+  if (value.length > ctx.limits.valuesPerAttribute && !hasOwnBound(def)) {
+    throw invalidValue(`${where} has ${value.length} values; at most ${ctx.limits.valuesPerAttribute} are accepted (MAX_VALUES_PER_ATTRIBUTE)`);
+  }
   const items = value.filter((v) => !isUnassigned(v)).map((v, i) => checkScalar(def, v, `${where}[${i}]`, ctx));
   const kept = items.filter((v) => v !== undefined);
+  // RFC 7643 §2.4: the primary value "MUST appear no more than once".
+  if (ctx.onePrimary && kept.filter((v) => isObject(v) && v.primary === true).length > 1) {
+    throw invalidValue(`${where} has more than one value with "primary": true; at most one may be primary (RFC 7643 §2.4)`);
+  }
   return kept.length ? kept : undefined;
 }
 
-function checkAttributes(schema: SchemaDef, body: JsonObject, out: JsonObject, where: string, core: boolean): void {
+function checkAttributes(schema: SchemaDef, body: JsonObject, out: JsonObject, where: string, core: boolean, ctx: Context): void {
   const strict = schema.id === ZOOMINFO_USER_SCHEMA;
   for (const [key, value] of Object.entries(body)) {
     const def = findDef(schema.attributes, key) ?? (core ? findDef(commonAttributes, key) : undefined);
     if (!def) throw invalidValue(`unknown attribute "${where}${key}" for ${schema.name}`);
     // RFC 7643 §7: readOnly values sent by a client are ignored, never written (id, meta, groups).
     if (def.mutability === 'readOnly') continue;
-    const checked = checkAttributeValue(def, value, where + def.name, strict);
+    const checked = checkValue(def, value, where + def.name, { ...ctx, strictCanonical: strict });
     if (checked !== undefined) out[def.name] = checked;
   }
 }
@@ -111,9 +131,12 @@ export interface CheckedResource {
 /**
  * Validates a POST/PUT body (already normalised by the IdP layer) against the resource type:
  * unknown attributes and wrongly typed values are refused, readOnly ones dropped, names canonicalised.
+ * `onePrimary` false is for the result of a PATCH, whose operations keep `primary` unique themselves
+ * (plan-operation.ts) and which must not fail on what an earlier release stored.
  */
-export function checkResource(rt: ResourceTypeDef, body: unknown): CheckedResource {
+export function checkResource(rt: ResourceTypeDef, body: unknown, limits: ValueLimits = DEFAULT_LIMITS, onePrimary = true): CheckedResource {
   if (!isObject(body)) throw invalidSyntax('the request body must be a JSON object');
+  const ctx: Context = { strictCanonical: false, limits, onePrimary };
   assertSafeValue(body);
   const core: JsonObject = {};
   const resource: JsonObject = {};
@@ -126,7 +149,7 @@ export function checkResource(rt: ResourceTypeDef, body: unknown): CheckedResour
       const extOut: JsonObject = {};
       // PRODUCT.md §8.3: `schemas` inside an extension's value is ignored, as at the top level.
       const attributes = Object.fromEntries(Object.entries(value).filter(([key]) => key.toLowerCase() !== 'schemas'));
-      checkAttributes(ext, attributes, extOut, `${ext.id}:`, false);
+      checkAttributes(ext, attributes, extOut, `${ext.id}:`, false, ctx);
       if (Object.keys(extOut).length) resource[ext.id] = extOut;
     } else if (/^urn:/i.test(key)) {
       throw invalidValue(`unknown schema extension "${key}"`);
@@ -134,7 +157,7 @@ export function checkResource(rt: ResourceTypeDef, body: unknown): CheckedResour
       core[key] = value;
     }
   }
-  checkAttributes(rt.schema, core, resource, '', true);
+  checkAttributes(rt.schema, core, resource, '', true, ctx);
   let password: string | undefined;
   if (typeof resource.password === 'string') {
     password = resource.password;

@@ -5,6 +5,9 @@ import { defaultSettings, readSettings, type Settings } from '../zoominfo/settin
 
 export const DEFAULT_ACCOUNT = 'default';
 
+/** Accounts (and token digests) remembered per connection; more accounts are read from the file. */
+const MAX_CACHED = 1000;
+
 export type TokenKind = 'scim' | 'admin';
 
 export interface AccountRow {
@@ -49,9 +52,16 @@ export function createAccountsRepository(db: Db) {
    */
   const dataVersion = dataVersionOf(db);
   const cache = new Map<string, { id: string; name: string; settings: string; createdAt: string }>();
-  // The stored token digests, checked on every request, under the same rules.
-  const digests = new Map<string, string | null>();
+  // The stored token digests, checked on every request, under the same rules. Only digests that
+  // exist are kept: an unknown account id is chosen by the client, so remembering misses would let
+  // anyone without a token grow this map (issue 13: 20,000 random ids, +300 MB).
+  const digests = new Map<string, string>();
   let seenVersion = -1;
+  /** Both caches hold existing accounts only, and at most MAX_CACHED of them (oldest out first). */
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= MAX_CACHED) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  };
   const checkVersion = () => {
     const version = dataVersion();
     if (version !== seenVersion) {
@@ -66,7 +76,7 @@ export function createAccountsRepository(db: Db) {
     const known = digests.get(key);
     if (known !== undefined) return known;
     const digest = getDigest.get(accountId, kind) ?? null;
-    if (!db.inTransaction) digests.set(key, digest);
+    if (digest !== null && !db.inTransaction) remember(digests, key, digest);
     return digest;
   };
   const fromCache = (c: { id: string; name: string; settings: string; createdAt: string }): AccountRow => ({
@@ -84,7 +94,7 @@ export function createAccountsRepository(db: Db) {
       const row = get.get(id);
       if (!row) return null;
       const account = toAccount(row);
-      if (!db.inTransaction) cache.set(id, { ...account, settings: JSON.stringify(account.settings) });
+      if (!db.inTransaction) remember(cache, id, { ...account, settings: JSON.stringify(account.settings) });
       return account;
     },
     list(): AccountRow[] {

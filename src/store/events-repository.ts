@@ -87,6 +87,8 @@ export interface EventQuery {
   since?: string;
   /** Only events with an id above this one (for live tails). */
   afterId?: number;
+  /** Only events with an id below this one (the export reads page after page this way). */
+  beforeId?: number;
   /** Only events whose HTTP status is in [from, to): one status (429: 429-430) or a class (4xx: 400-500). */
   status?: { from: number; to: number };
   /** Leave out `request` events (a user's timeline: its state changes only). */
@@ -132,14 +134,46 @@ const fromRaw = (r: RawEvent): EventRow => ({
   data: parse(r.data),
 });
 
+/** Inserts into one account between two prunes of its journal. */
 const PRUNE_EVERY = 500;
+/** Accounts whose inserts are counted for pruning; past this the counts start over (all prune soon). */
+const MAX_COUNTED_ACCOUNTS = 10_000;
 /** Deferred journal writes wait at most this long, or until this many are queued, before one transaction writes them. */
 const FLUSH_AFTER_MS = 20;
 const FLUSH_AT = 256;
 /** Beyond this many queued (the database refusing writes for long), the oldest deferred writes are dropped. */
 const MAX_PENDING = 20_000;
 
-export function createEventsRepository(db: Db, maxEvents: number, defaultActor: Actor = 'admin') {
+export const DEFAULT_JOURNAL_MAX_REFUSED = 1000;
+export const DEFAULT_JOURNAL_MAX_BODY = 64 * 1024;
+
+export interface JournalBounds {
+  /** JOURNAL_MAX_EVENTS: events kept per account, refused requests not counted. */
+  maxEvents: number;
+  /** JOURNAL_MAX_REFUSED: refused requests (401) kept per account, on top of maxEvents. */
+  maxRefused: number;
+  /** JOURNAL_MAX_BODY: characters of JSON kept of a request or response body. */
+  maxBody: number;
+}
+
+/**
+ * A body's JSON text, or when it is longer than `max`, a document that says so and keeps its head:
+ * the journal of a refused 9 MB body held 9 MB, and reading a page of such events took seconds and
+ * gigabytes (issue 13).
+ */
+export function boundedJson(value: unknown, max: number): string | null {
+  const text = json(value);
+  if (text === null || text.length <= max) return text;
+  // The head is escaped once more inside the document: shorten it until the whole fits in `max`.
+  let keep = max - 64;
+  for (;;) {
+    const doc = JSON.stringify({ truncated: true, length: text.length, head: text.slice(0, keep) });
+    if (doc.length <= max || keep === 0) return doc;
+    keep = Math.max(0, keep - (doc.length - max));
+  }
+}
+
+export function createEventsRepository(db: Db, bounds: JournalBounds, defaultActor: Actor = 'admin') {
   const insert = db.prepare(`INSERT INTO events (account_id, at, type, actor, idp_inferred, level, idp, request_event_id, request_id, method,
       path, status, duration_ms, user_id, group_id, trigger, message, request, response, rewrites, data, changes, headers)
     VALUES (@accountId, @at, @type, @actor, @idpInferred, @level, @idp, @requestEventId, @requestId, @method, @path, @status, @durationMs,
@@ -150,9 +184,14 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
     'SELECT id, type FROM events WHERE request_event_id = ? AND account_id = ? ORDER BY id LIMIT ?',
   );
   const setOutcome = db.prepare('UPDATE events SET status = ?, duration_ms = ?, response = ? WHERE id = ?');
-  // Keeps the newest `maxEvents` of each account; one indexed range delete.
+  // Keeps the newest `keep` events of an account; one indexed range delete.
   const prune = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND id <= (
       SELECT id FROM events WHERE account_id = @accountId ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+  // The same for refused requests (status 401, anyone can send them) alone, on the partial index
+  // events_refused (migrations/0003): `status = 401` is written out so the planner can use it.
+  const pruneRefused = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND status = 401 AND id <= (
+      SELECT id FROM events WHERE account_id = @accountId AND status = 401 ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+  const countRefused = db.prepare<[string], number>('SELECT count(*) FROM events WHERE account_id = ? AND status = 401').pluck();
   const clear = db.prepare('DELETE FROM events WHERE account_id = ?');
   const triggers = db.prepare<[string], { trigger: string; count: number }>(`SELECT trigger, count(*) AS count FROM events
     WHERE account_id = ? AND type = 'user.deprovisioned' AND trigger IS NOT NULL GROUP BY trigger ORDER BY trigger`);
@@ -162,7 +201,7 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
   // that writes nothing once both are set (or when the change names neither it lacks).
   const nameRequest = db.prepare(`UPDATE events SET user_id = coalesce(user_id, @userId), group_id = coalesce(group_id, @groupId)
     WHERE id = @id AND ((user_id IS NULL AND @userId IS NOT NULL) OR (group_id IS NULL AND @groupId IS NOT NULL))`);
-  let sincePrune = 0;
+  const sincePrune = new Map<string, number>();
 
   /**
    * The IdP of each account's newest request that told its IdP itself, kept as requests are
@@ -266,19 +305,35 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
     groupId: event.groupId ?? null,
     trigger: event.trigger ?? null,
     message: event.message ?? null,
-    request: json(event.request),
-    response: json(event.response),
+    request: boundedJson(event.request, bounds.maxBody),
+    response: boundedJson(event.response, bounds.maxBody),
     rewrites: json(event.rewrites),
     data: json(event.data),
     changes: json(event.changes),
     headers: json(event.headers),
   });
 
+  /**
+   * Refused requests go first, down to their own bound; then the account keeps its newest
+   * maxEvents events plus the refused ones left. So refused requests never push a state event out
+   * (they only replace older refused requests), and an account holds at most
+   * maxEvents + maxRefused events (+ PRUNE_EVERY between prunes).
+   */
+  const pruneAccount = (accountId: string) => {
+    pruneRefused.run({ accountId, keep: bounds.maxRefused });
+    prune.run({ accountId, keep: bounds.maxEvents + countRefused.get(accountId)! });
+  };
+
+  // Counted per account: a global count pruned only the account of every 500th event, so a quiet
+  // account beside a busy one grew without bound. An account's first insert since start prunes
+  // too (counts are not kept across restarts).
   const countForPrune = (accountId: string) => {
-    if (++sincePrune >= PRUNE_EVERY) {
-      sincePrune = 0;
-      prune.run({ accountId, keep: maxEvents });
-    }
+    const count = sincePrune.get(accountId) ?? PRUNE_EVERY - 1;
+    if (count + 1 >= PRUNE_EVERY) {
+      if (sincePrune.size >= MAX_COUNTED_ACCOUNTS) sincePrune.clear();
+      sincePrune.set(accountId, 0);
+      pruneAccount(accountId);
+    } else sincePrune.set(accountId, count + 1);
   };
 
   function where(q: EventQuery): { sql: string; params: Record<string, unknown> } {
@@ -289,6 +344,7 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
     if (q.type) clauses.push('type = @type');
     if (q.since) clauses.push('at >= @since');
     if (q.afterId !== undefined) clauses.push('id > @afterId');
+    if (q.beforeId !== undefined) clauses.push('id < @beforeId');
     const { status, changesOnly, ...rest } = q;
     const params: Record<string, unknown> = { ...rest };
     if (status) {
@@ -320,7 +376,7 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
       });
     },
     setOutcome(id: number, status: number, durationMs: number, response: unknown): void {
-      setOutcome.run(status, durationMs, json(response), id);
+      setOutcome.run(status, durationMs, boundedJson(response, bounds.maxBody), id);
     },
     /**
      * Fills the user and group a `request` event names, where it names none yet (called inside the
@@ -337,7 +393,7 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
     flush,
     prune(accountId: string): void {
       settle();
-      prune.run({ accountId, keep: maxEvents });
+      pruneAccount(accountId);
     },
     /** The IdP the newest request that told its own IdP came from. */
     lastRecognisedIdp(accountId: string): string | null {
@@ -358,6 +414,11 @@ export function createEventsRepository(db: Db, maxEvents: number, defaultActor: 
       const raw = byId.get(accountId, id) as RawEvent | undefined;
       return raw ? fromRaw(raw) : null;
     },
+    /**
+     * Refused PUT, PATCH and DELETE requests on users, oldest first: what readiness needs to tell
+     * whether an IdP's deprovisioning went unanswered, and nothing more (no other column, no body
+     * of a DELETE, no body past JOURNAL_MAX_BODY).
+     */
     deprovisionTriggers(accountId: string): { trigger: string; count: number }[] {
       settle();
       return triggers.all(accountId);

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate.js';
@@ -14,7 +14,7 @@ export function openDatabase(path: string): Db {
   const where = path === ':memory:' ? path : resolve(path);
   if (path !== ':memory:') {
     try {
-      mkdirSync(dirname(where), { recursive: true });
+      mkdirSync(dirname(where), { recursive: true, mode: 0o700 });
     } catch (error) {
       const code = (error as { code?: string }).code;
       const why = code === 'EEXIST' || code === 'ENOTDIR' ? `a part of that path is a file, not a folder (${code})` : reasonOf(error);
@@ -26,6 +26,11 @@ export function openDatabase(path: string): Db {
   }
   let db: Db | undefined;
   try {
+    if (path !== ':memory:') {
+      // Created owner-only (it holds the journal: requests, user data, token digests). SQLite gives
+      // the -wal and -shm files the database file's own mode. An existing file keeps its mode.
+      closeSync(openSync(where, 'a', 0o600));
+    }
     db = new Database(path);
     configure(db);
   } catch (error) {

@@ -21,10 +21,15 @@ const NEWEST = 500;
  * What the journal says about the rehearsal, read for the readiness checklist (zoominfo/readiness.ts):
  * only the columns and rows each item needs, newest first and bounded, never whole events.
  */
-export function createRehearsalRepository(db: Db, settle: () => void) {
-  const refused = db.prepare<[string, number], { method: string; path: string; request: string | null }>(`SELECT method, path, request
-    FROM events WHERE account_id = ? AND type = 'request' AND status >= 400 AND method IN ('PATCH', 'PUT', 'DELETE')
-      AND path LIKE '%/Users/%' AND (method = 'DELETE' OR request LIKE '%active%') ORDER BY id DESC LIMIT ?`);
+export function createRehearsalRepository(db: Db, settle: () => void, maxBody: number) {
+  // Refused PUT, PATCH and DELETE of a user, with the body only where it may ask for `active` false,
+  // and never a body longer than the journal keeps now (an event from before JOURNAL_MAX_BODY could
+  // hold megabytes; it is read without its body).
+  const refused = db.prepare<{ accountId: string; maxBody: number; limit: number }, { method: string; path: string; request: string | null }>(
+    `SELECT method, path, CASE WHEN method <> 'DELETE' AND length(request) <= @maxBody THEN request END AS request
+    FROM events WHERE account_id = @accountId AND type = 'request' AND status >= 400 AND method IN ('PATCH', 'PUT', 'DELETE')
+      AND path LIKE '%/Users/%' AND (method = 'DELETE' OR request LIKE '%active%') ORDER BY id DESC LIMIT @limit`,
+  );
   // An authenticated GET: anything but the answers of the token check and the account switches.
   const connection = db.prepare<[string], number>(`SELECT count(*) FROM (SELECT 1 FROM events WHERE account_id = ? AND type = 'request'
     AND method = 'GET' AND status IS NOT NULL AND status < 500 AND status NOT IN (401, 403) LIMIT 1)`).pluck();
@@ -40,7 +45,7 @@ export function createRehearsalRepository(db: Db, settle: () => void) {
   return {
     refusedDeprovisionings(accountId: string): RefusedDeprovisioning[] {
       settle();
-      return refused.all(accountId, NEWEST).map((r) => ({ method: r.method, path: r.path, request: r.request ? (JSON.parse(r.request) as unknown) : null }));
+      return refused.all({ accountId, maxBody, limit: NEWEST }).map((r) => ({ method: r.method, path: r.path, request: r.request ? (JSON.parse(r.request) as unknown) : null }));
     },
     connectionTested(accountId: string): boolean {
       settle();

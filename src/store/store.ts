@@ -2,7 +2,7 @@ import type { Db } from './open-database.js';
 import { createUsersRepository } from './users-repository.js';
 import { createGroupsRepository } from './groups-repository.js';
 import { createAccountsRepository } from './accounts-repository.js';
-import { createEventsRepository, type Actor } from './events-repository.js';
+import { createEventsRepository, DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED, type Actor, type JournalBounds } from './events-repository.js';
 import { createRehearsalRepository } from './rehearsal-repository.js';
 import { createNamesRepository } from './names-repository.js';
 
@@ -14,9 +14,21 @@ interface OpenBatch {
 }
 
 /** Every repository over one database, and the transaction that makes a request all-or-nothing. */
-export function createStore(db: Db, options: { journalMaxEvents: number; actor?: Actor }) {
-  // Events nobody names an actor for are the store's owner's: the server's admin API, or the CLI.
-  const events = createEventsRepository(db, options.journalMaxEvents, options.actor ?? 'admin');
+export interface StoreOptions {
+  journalMaxEvents: number;
+  journalMaxRefused?: number;
+  journalMaxBody?: number;
+  /** Who the events nobody names an actor for belong to: the server's admin API, or the CLI. */
+  actor?: Actor;
+}
+
+export function createStore(db: Db, options: StoreOptions) {
+  const bounds: JournalBounds = {
+    maxEvents: options.journalMaxEvents,
+    maxRefused: options.journalMaxRefused ?? DEFAULT_JOURNAL_MAX_REFUSED,
+    maxBody: options.journalMaxBody ?? DEFAULT_JOURNAL_MAX_BODY,
+  };
+  const events = createEventsRepository(db, bounds, options.actor ?? 'admin');
   const users = createUsersRepository(db);
   const accounts = createAccountsRepository(db);
   const removeAccount = accounts.remove;
@@ -71,7 +83,7 @@ export function createStore(db: Db, options: { journalMaxEvents: number; actor?:
     groups: createGroupsRepository(db),
     accounts,
     events,
-    rehearsal: createRehearsalRepository(db, flushEvents),
+    rehearsal: createRehearsalRepository(db, flushEvents, bounds.maxBody),
     names: createNamesRepository(db),
     /** Runs fn in one SQLite transaction (BEGIN IMMEDIATE: writers queue instead of failing). */
     transaction<T>(fn: () => T): T {

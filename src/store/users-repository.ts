@@ -181,6 +181,14 @@ export function createUsersRepository(db: Db) {
   const countVisible = perVisibility((v) =>
     db.prepare<[string], number>(`SELECT count(*) FROM users INDEXED BY ${VISIBLE_INDEX[v]} WHERE account_id = ? AND ${VISIBLE_SQL[v]}`).pluck());
   const all = db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND ${VISIBLE} ORDER BY seq`);
+  // sortBy=userName from the index users_user_name (account_id, user_name_key, partial on
+  // scim_deleted_at IS NULL): one page read in key order instead of every user loaded and sorted.
+  const byUserName = perVisibility((v) => ({
+    ascending: db.prepare<[string, number, number], RawUserRow>(
+      `SELECT * FROM users INDEXED BY users_user_name WHERE account_id = ? AND ${VISIBLE_SQL[v]} ORDER BY user_name_key LIMIT ? OFFSET ?`),
+    descending: db.prepare<[string, number, number], RawUserRow>(
+      `SELECT * FROM users INDEXED BY users_user_name WHERE account_id = ? AND ${VISIBLE_SQL[v]} ORDER BY user_name_key DESC LIMIT ? OFFSET ?`),
+  }));
   const byColumn = {
     id: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND id = @value AND ${VISIBLE}`),
     userName: db.prepare(`SELECT * FROM users WHERE account_id = @accountId AND user_name_key = @key AND ${VISIBLE}`),
@@ -355,6 +363,14 @@ export function createUsersRepository(db: Db) {
       const total = countVisible[visibility].get(accountId)!;
       remember(counts, key, total);
       return total;
+    },
+    /**
+     * The visible users from the offset-th, ordered by userName without case (caseKey, the order the
+     * filter evaluator's sortBy gives; SQLite compares the keys' UTF-8 bytes, which orders code
+     * points as String#< does, but for characters beyond U+FFFF against U+E000-U+FFFF).
+     */
+    pageByUserName(accountId: string, visibility: Visibility, order: 'ascending' | 'descending', offset: number, limit: number): UserRow[] {
+      return byUserName[visibility][order].all(accountId, limit, offset).map(fromRaw);
     },
     /** Candidates for a filter: narrowed by an indexed equality when the filter has one. */
     candidates(accountId: string, visibility: Visibility, hint: { attribute: string; value: string } | null): UserRow[] {

@@ -170,16 +170,35 @@ describe('session store', () => {
 });
 
 describe('slowing down repeated failed sign-ins', () => {
-  it('answers 429 after 5 failures in a minute, even to the right token, and never touches SCIM', async () => {
+  it('answers 429 to a wrong token after 5 failures in a minute, lets the right token through, and never touches SCIM', async () => {
     const fresh = await createTestApp();
     try {
       for (let i = 0; i < 5; i++) await fresh.http.post('/admin/session').send({ token: `wrong-${i}` }).expect(401);
-      const blocked = await fresh.http.post('/admin/session').send({ token: ADMIN_TOKEN }).expect(429);
+      const blocked = await fresh.http.post('/admin/session').send({ token: 'wrong-again' }).expect(429);
       expect(blocked.body.error).toBe('too_many_attempts');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      // Issue 13, item 11: guesses from an address never lock the real admin out of it.
+      await fresh.http.post('/admin/session').send({ token: ADMIN_TOKEN }).expect(200);
       await fresh.scim.post('/Users', userBody()).expect(201);
       await fresh.http.get('/scim/v2/Users').set('Authorization', 'Bearer wrong').expect(401);
       await fresh.http.get('/admin/api/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('counts wrong bearer tokens on /admin/api with failed sign-ins (issue 13, item 11)', async () => {
+    const fresh = await createTestApp();
+    try {
+      for (let i = 0; i < 3; i++) await fresh.http.post('/admin/session').send({ token: `wrong-${i}` }).expect(401);
+      for (let i = 0; i < 2; i++) await fresh.http.get('/admin/api/users').set('Authorization', `Bearer wrong-${i}`).expect(401);
+      const blocked = await fresh.http.get('/admin/api/users').set('Authorization', 'Bearer wrong-again').expect(429);
+      expect(blocked.body.error).toBe('too_many_attempts');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      await fresh.http.get('/admin/api/users').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+      // The SCIM token is a real credential, refused for what it is, not a guess.
+      await fresh.http.get('/admin/api/users').set('Authorization', `Bearer ${SCIM_TOKEN}`).expect(403);
+      await fresh.http.post('/admin/session').send({ token: 'still-wrong' }).expect(429);
     } finally {
       await fresh.close();
     }

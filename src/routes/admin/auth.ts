@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdminError } from './errors.js';
-import { sessionAllows } from './session.js';
+import { refuseCredential, sessionAllows } from './session.js';
 
 const bearer = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
@@ -23,6 +23,8 @@ export function registerAdminAuth(app: FastifyInstance, accountOf: (request: Fas
       throw new AdminError(403, 'forbidden', 'the SCIM token does not give access to the admin API; use the admin token');
     }
     reply.header('www-authenticate', 'Bearer realm="admin"');
-    throw new AdminError(401, 'unauthorized', token ? 'the admin token is not valid' : 'an Authorization: Bearer <ADMIN_TOKEN> header is required');
+    if (!token) throw new AdminError(401, 'unauthorized', 'an Authorization: Bearer <ADMIN_TOKEN> header is required');
+    // A wrong token is a guess: counted with failed sign-ins of the view (session.ts).
+    throw app.adminSessions ? refuseCredential(app.adminSessions, request, reply, 'the admin token is not valid') : new AdminError(401, 'unauthorized', 'the admin token is not valid');
   });
 }

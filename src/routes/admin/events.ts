@@ -29,25 +29,23 @@ const filters = z.object({
 
 const eventId = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
-const EXPORT_PAGE = 1000;
+const EXPORT_PAGE = 100;
 
 /**
  * Every matching event as NDJSON, newest first, read a page at a time. Not through an open SQLite
  * iterator: while one is open better-sqlite3 refuses every write on the connection, and a slow
  * reader of the export kept it open, so every SCIM write and settings change answered 500 until
- * the export finished. Events written meanwhile land above the first page and push the offsets
- * down: rows already sent come round again and are skipped by id, and none is missed.
+ * the export finished. Each page starts below the last id sent (events written meanwhile are
+ * newer, so none is missed or sent twice), and each event is its own chunk: joining a page into
+ * one string failed with "Invalid string length" once events were large (issue 13).
  */
 function* exportLines(store: Store, q: Omit<EventQuery, 'order' | 'offset' | 'limit'>): Generator<string> {
-  let lastId = Number.POSITIVE_INFINITY;
-  for (let offset = 0; ; offset += EXPORT_PAGE) {
-    const page = store.events.list({ ...q, order: 'newest', offset, limit: EXPORT_PAGE });
-    const fresh = page.filter((event) => event.id < lastId);
-    if (fresh.length) {
-      lastId = fresh[fresh.length - 1]!.id;
-      yield presentEvents(store, q.accountId, fresh).map((event) => JSON.stringify(event) + '\n').join('');
-    }
+  let beforeId: number | undefined;
+  for (;;) {
+    const page = store.events.list({ ...q, beforeId, order: 'newest', offset: 0, limit: EXPORT_PAGE });
+    for (const event of presentEvents(store, q.accountId, page)) yield JSON.stringify(event) + '\n';
     if (page.length < EXPORT_PAGE) return;
+    beforeId = page[page.length - 1]!.id;
   }
 }
 

@@ -13,7 +13,11 @@ import { AdminError } from './errors.js';
 export const SESSION_COOKIE = 'zi_admin_session';
 export const CSRF_HEADER = 'x-csrf-token';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** Failed sign-ins allowed from one address per window before it gets 429 until the window ends. */
+/**
+ * Failed admin credentials (a wrong token at sign-in or on /admin/api) allowed from one address per
+ * window; past it, a wrong one gets 429 until the window ends. The right token always passes, so
+ * guesses from an address never lock the real admin out of it.
+ */
 export const MAX_FAILURES = 5;
 export const FAILURE_WINDOW_MS = 60 * 1000;
 const MAX_SESSIONS = 1000;
@@ -101,6 +105,20 @@ export function createAdminSessions(now: () => number = Date.now, credential: ()
 
 export type AdminSessions = ReturnType<typeof createAdminSessions>;
 
+/**
+ * The error for a wrong admin credential, counted against the address: 401, or 429 with
+ * Retry-After once the address has failed MAX_FAILURES times in the window.
+ */
+export function refuseCredential(sessions: AdminSessions, request: FastifyRequest, reply: FastifyReply, detail: string): AdminError {
+  const wait = sessions.blockedFor(request.ip);
+  sessions.recordFailure(request.ip);
+  if (wait > 0) {
+    reply.header('retry-after', String(Math.ceil(wait / 1000)));
+    return new AdminError(429, 'too_many_attempts', 'too many failed admin credentials from this address; try again in a minute');
+  }
+  return new AdminError(401, 'unauthorized', detail);
+}
+
 /** The value of one cookie from the Cookie header, without a cookie library. */
 export function readCookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
@@ -169,17 +187,11 @@ const adminSessionRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/session', async (request, reply) => {
     checkOrigin(request);
-    const wait = sessions.blockedFor(request.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new AdminError(429, 'too_many_attempts', 'too many failed sign-ins from this address; try again in a minute');
-    }
     const parsed = signInBody.safeParse(request.body ?? {});
     if (!parsed.success) throw new AdminError(400, 'invalid_input', 'token: the admin token is required', { field: 'token' });
     if (!app.store.accounts.checkToken('default', 'admin', parsed.data.token)) {
-      sessions.recordFailure(request.ip);
       request.log.warn({ ip: request.ip }, 'admin view sign-in refused');
-      throw new AdminError(401, 'unauthorized', 'the admin token is not valid');
+      throw refuseCredential(sessions, request, reply, 'the admin token is not valid');
     }
     const session = sessions.create();
     setCookie(request, reply, session.id, SESSION_TTL_MS / 1000);

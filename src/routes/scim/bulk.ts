@@ -45,6 +45,7 @@ const bulkRoutes: FastifyPluginAsync = async (app) => {
       baseUrl: outer.baseUrl,
       body: redact(data),
       rewrites: log.items,
+      passwordDigests: outer.passwordDigests,
     };
     const started = performance.now();
     const base: OperationResult = { method: op.method, ...(op.bulkId && { bulkId: op.bulkId }), status: '' };

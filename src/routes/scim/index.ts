@@ -2,13 +2,14 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
 import { notFound, forbidden, ScimError } from '../../scim/errors.js';
 import { detectIdp, type Idp } from '../../idp/detect-idp.js';
-import { redact, type RequestContext } from '../../journal.js';
+import { redact, redactPath, type RequestContext } from '../../journal.js';
 import { registerScimContentTypes, responseContentType } from './content-type.js';
 import { scimErrorHandler } from './errors.js';
 import { unauthorizedDetail } from './auth-detail.js';
 import { rewritesOf } from './idp-context.js';
 import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
 import { createFaultInjector } from '../../zoominfo/faults.js';
+import { hashPasswordsAhead } from '../../zoominfo/passwords.js';
 import { baseUrlOf, scimPathOf } from '../base-url.js';
 import discoveryRoutes from './discovery.js';
 import usersRoutes from './users.js';
@@ -63,7 +64,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       accountId,
       idp: detectIdp(request.headers['user-agent'], undefined),
       method: request.method,
-      path: request.url,
+      path: redactPath(request.url),
       requestId: request.id,
       baseUrl: baseUrlOf(request) + scimPathOf(accountId),
       headers: safeHeaders(request),
@@ -81,10 +82,11 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   // Once the body is parsed the IdP can also be told by the request's shape (Entra sends no agent).
   app.addHook('preHandler', async (request) => {
     const ctx = request.scim;
+    const passwords: string[] = [];
     if (/[?&]$/.test(request.url)) rewritesOf(request).add('trailing-query-separator', 'url', request.url.slice(-1));
     if (request.body !== undefined) {
       if (!request.headers['content-type']) rewritesOf(request).add('missing-content-type', 'headers', undefined, 'application/scim+json');
-      ctx.body = redact(request.body);
+      ctx.body = redact(request.body, passwords);
       if (ctx.idp === 'unknown') ctx.idp = detectIdp(request.headers['user-agent'], request.body);
     }
     const account = app.store.accounts.find(ctx.accountId);
@@ -109,6 +111,8 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       // No Retry-After on the 429, as ZoomInfo's API sends none: the IdP's own back-off is rehearsed.
       throw new ScimError(plan.fault.status, plan.fault.detail);
     }
+    // Only for a request that will run: hashed off the event loop, before the write (passwords.ts).
+    if (passwords.length) ctx.passwordDigests = await hashPasswordsAhead(passwords);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -137,8 +141,14 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
         response = raw;
       }
     }
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
     try {
-      app.journal.finish(request.scim, reply.statusCode, Math.round(reply.elapsedTime * 100) / 100, response);
+      // The id in the path is the client's: only an account that exists gets events of its own.
+      if (!options.accountId && request.scim.requestEventId === undefined && !app.store.accounts.find(request.scim.accountId)) {
+        app.journal.unknownAccount(request.scim, reply.statusCode, durationMs);
+        return;
+      }
+      app.journal.finish(request.scim, reply.statusCode, durationMs, response);
     } catch (error) {
       request.log.error({ err: error }, 'could not journal the request');
     }

@@ -7,7 +7,7 @@ import { PATCH_OP } from '../schema/urns.js';
 import { assertSafeValue } from '../forbidden-keys.js';
 import { checkAttributeValue, checkResource, isObject, isUnassigned, type JsonObject } from '../validate-resource.js';
 import { invalidSyntax, invalidValue, mutability, noTarget, ScimError, isScimError, tooMany, type ScimType } from '../errors.js';
-import { DEFAULT_LIMITS } from '../limits.js';
+import { DEFAULT_LIMITS, type ValueLimits } from '../limits.js';
 import { parsePatchPath, type PatchPath } from './patch-path.js';
 import { planOperation } from './plan-operation.js';
 
@@ -77,7 +77,7 @@ export function readPatchRequest(body: unknown, maxOperations = DEFAULT_LIMITS.p
  * `current` is never touched. Paths are resolved and canonicalised first, and values checked, so
  * scim-patch only ever sees known, safe, typed, filter-free input.
  */
-export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations: PatchOperation[]): PatchResult {
+export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations: PatchOperation[], limits: ValueLimits = DEFAULT_LIMITS): PatchResult {
   let resource = structuredClone(current);
   let password: string | undefined;
   const memberChanges: MemberChange[] = [];
@@ -97,14 +97,14 @@ export function applyPatch(rt: ResourceTypeDef, current: JsonObject, operations:
     } else if (path.target.attribute.name === 'password' && !path.target.inExtension) {
       // writeOnly (RFC 7643 §7): handed back apart so that it can never be stored or echoed.
       if (op.op === 'remove') throw mutability('password cannot be removed');
-      const checked = checkAttributeValue(path.target.attribute, op.value, 'password');
+      const checked = checkAttributeValue(path.target.attribute, op.value, 'password', false, limits);
       if (typeof checked !== 'string') throw invalidValue('password must be a string');
       password = checked;
     } else {
-      for (const step of planOperation(rt, resource, { op: op.op, path, value: op.value })) resource = runScimPatch(resource, step);
+      for (const step of planOperation(rt, resource, { op: op.op, path, value: op.value }, limits)) resource = runScimPatch(resource, step);
     }
   }
-  return { ...checkResource(rt, resource), ...(password !== undefined && { password }), memberChanges };
+  return { ...checkResource(rt, resource, limits, false), ...(password !== undefined && { password }), memberChanges };
 }
 
 type PathOperation = PatchOperation & { path: string };
