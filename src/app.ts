@@ -7,7 +7,7 @@ import scimScope from './routes/scim/index.js';
 import adminScope from './routes/admin/scope.js';
 import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
-import { clientErrorHandler, serverFactory } from './http-limits.js';
+import { clientErrorHandler, continueUnlessTooLarge, serverFactory } from './http-limits.js';
 import { frameworkErrorHandler } from './routes/scim/errors.js';
 
 declare module 'fastify' {
@@ -48,6 +48,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Every SCIM request is in the journal already; per-request log lines only at debug.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
+  // Before any scope is registered, so that every route inherits it.
+  app.addHook('preParsing', continueUnlessTooLarge);
   await app.register(storePlugin, { databasePath: config.databasePath, journalMaxEvents: config.journalMaxEvents, limits: config.limits });
   app.decorate('generatedTokens', bootstrap(app.store, { scimToken: config.scimToken, adminToken: config.adminToken }));
   await app.register(healthRoutes);
