@@ -52,5 +52,6 @@ const lost = results.filter((r) => !complete413(r.result));
 for (const { size, result } of results) {
   console.log(`${size / MB} MB: ${complete413(result) ? 'complete 413' : 'ANSWER LOST'}, ${(result.written / MB).toFixed(1)} MB written, client saw ${result.error ?? 'no error'}`);
 }
-console.log(`${results.length - lost.length}/${results.length} read a complete 413 in ${seconds.toFixed(1)} s; server RSS ${before.rssMb.toFixed(0)} MB before, ${peakRss.toFixed(0)} MB peak, ${after.rssMb.toFixed(0)} MB after`);
+const drainedMb = results.reduce((sum, r) => sum + r.result.written, 0) / MB;
+console.log(`${results.length - lost.length}/${results.length} read a complete 413 in ${seconds.toFixed(1)} s (${drainedMb.toFixed(0)} MB sent); server RSS ${before.rssMb.toFixed(0)} MB before, ${peakRss.toFixed(0)} MB peak, ${after.rssMb.toFixed(0)} MB after`);
 process.exitCode = lost.length ? 1 : 0;
