@@ -7,7 +7,7 @@ import scimScope from './routes/scim/index.js';
 import adminScope from './routes/admin/scope.js';
 import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
-import { clientErrorHandler, serverFactory } from './http-limits.js';
+import { clientErrorHandler, continueUnlessTooLarge, serverFactory } from './http-limits.js';
 import { frameworkErrorHandler } from './routes/scim/errors.js';
 import { notFoundHandler } from './routes/not-found.js';
 import { redactPath } from './journal.js';
@@ -58,6 +58,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
+  // Before any scope is registered, so that every route inherits it.
+  app.addHook('preParsing', continueUnlessTooLarge);
   await app.register(storePlugin, {
     databasePath: config.databasePath,
     journalMaxEvents: config.journalMaxEvents,

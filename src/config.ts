@@ -64,6 +64,8 @@ const configSchema = z.object({
   BULK_MAX_PAYLOAD: byteSize.default(DEFAULT_LIMITS.bulkMaxPayload),
   REQUEST_TIMEOUT: wholeNumber(0).default(30_000),
   KEEP_ALIVE_TIMEOUT: wholeNumber(0).default(72_000),
+  DRAIN_LIMIT: byteSize.optional(),
+  DRAIN_TIMEOUT: wholeNumber(0).default(30_000),
   PUBLIC_URL: z.url().optional(),
 });
 
@@ -95,6 +97,10 @@ export interface HttpLimits {
   /** Milliseconds to receive a whole request (slow-loris guard); 0 disables. */
   requestTimeout: number;
   keepAliveTimeout: number;
+  /** Bytes of a refused upload read and discarded after its answer, before the connection is closed. */
+  drainLimit: number;
+  /** Milliseconds that draining may last; 0 closes at once. */
+  drainTimeout: number;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
       maxUrlLength: c.MAX_URL_LENGTH,
       requestTimeout: c.REQUEST_TIMEOUT,
       keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT,
+      drainLimit: c.DRAIN_LIMIT ?? 2 * c.BODY_LIMIT,
+      drainTimeout: c.DRAIN_TIMEOUT,
     },
   };
 }

@@ -1,5 +1,6 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closesWithin } from '../helpers/raw-socket.js';
 import { createTestApp, patchBody, userBody, GROUP_SCHEMA, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -97,6 +98,21 @@ describe('limits, each a SCIM error with its own setting', () => {
     const { text, closed } = await raw(`POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SCIM_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user`, { end: false });
     expect(closed).toBe(true);
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('REQUEST_TIMEOUT: the socket of a client that goes silent and never closes its side is destroyed', async () => {
+    // allowHalfOpen: this client does not answer the server's FIN by closing, as a stuck or hostile
+    // one would not; a half-close alone left such sockets open for good (issue 13).
+    const accepted = new Promise<Socket>((resolve) => t.app.server.once('connection', resolve));
+    const client = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    let text = '';
+    client.on('data', (d) => (text += d));
+    client.write(`POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SCIM_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user`);
+    const serverSide = await accepted;
+    expect(await closesWithin(serverSide, 5000)).toBe(true);
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(client.destroyed).toBe(false); // the server closed it, not the client
+    client.destroy();
   });
 
   it('KEEP_ALIVE_TIMEOUT: an idle kept-alive connection is closed by the server', async () => {
