@@ -296,6 +296,25 @@ describe.skipIf(!available)('admin view in a browser', () => {
     await banner.waitFor({ state: 'hidden' });
   });
 
+  it("shows on a request's page what it caused, and on a change's page the diff and the names", async () => {
+    const dana = (await t.scim.get('/Users?filter=userName%20eq%20%22dana.admin%40example.com%22').expect(200)).body.Resources[0];
+    await t.scim.patch(`/Users/${dana.id}`, patchBody({ op: 'replace', path: 'title', value: 'VP Sales' })).expect(200);
+    const [request] = (await admin(`/events?type=request&userId=${dana.id}&pageSize=1`).expect(200)).body.items;
+    await go(`#/journal/event/${request.id}`);
+    const caused = page.locator('ul.caused');
+    expect(await caused.textContent()).toContain('user.updated');
+    await caused.getByRole('link').first().click();
+    await page.locator('table.changes').waitFor();
+    const diff = await page.locator('table.changes').textContent();
+    expect(diff).toContain('title');
+    expect(diff).toContain('VP Sales');
+    // The user by name, with the id beside it; the request it came from by method and path.
+    expect(await page.locator('.ev-body').textContent()).toContain('dana.admin@example.com');
+    expect(await page.locator('.ev-body').textContent()).toContain(`PATCH /scim/v2/Users/${dana.id}`);
+    await accessible('journal event (diff)');
+    await shot('journal-event-diff');
+  });
+
   it('rotates the SCIM token, shows the new one once, and the old one stops working', async () => {
     await go('#/settings');
     await page.getByRole('button', { name: 'Generate a new SCIM token' }).click();
