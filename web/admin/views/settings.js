@@ -30,6 +30,12 @@ const CHOICES = [
     none: 'none — nothing changes',
     'when-no-groups': 'when-no-groups — deprovision',
   }, 'With when-no-groups, members of a deleted group who are left in no group are deprovisioned.'],
+  ['expectedIdp', 'IdP of requests that say nothing of themselves', {
+    '': 'none — the IdP last recognised on the account',
+    okta: 'Okta',
+    entra: 'Microsoft Entra ID',
+    onelogin: 'OneLogin',
+  }, 'Entra sends no User-Agent on POST, GET and DELETE. Such requests are journaled with this IdP, or else the one last recognised on the account, marked as inferred.'],
   ['guard.scim', 'SCIM traffic that locks the last Admin out', {
     warn: 'warn — let it through, as ZoomInfo would',
     refuse: 'refuse — answer 409, change nothing',
@@ -162,7 +168,8 @@ function changes(form, settings) {
     if (value !== settings[key]) patch[key] = value;
   }
   for (const [key] of CHOICES) {
-    const value = form.elements[key].value;
+    // An empty option stands for null (expectedIdp: none set).
+    const value = form.elements[key].value === '' ? null : form.elements[key].value;
     if (value === get(settings, key)) continue;
     const [outer, inner] = key.split('.');
     if (inner) (patch[outer] ??= {})[inner] = value;
@@ -201,7 +208,7 @@ export async function settingsView(root, { signal, rerender }) {
         h('div', { class: 'setting' },
           h('label', { for: idOf(key) }, label),
           h('select', { id: idOf(key), name: key, 'aria-describedby': `${idOf(key)}-help` },
-            Object.entries(options).map(([value, text]) => h('option', { value, selected: value === get(settings, key) }, text))),
+            Object.entries(options).map(([value, text]) => h('option', { value, selected: value === (get(settings, key) ?? '') }, text))),
           h('p', { class: 'hint', id: `${idOf(key)}-help` }, help)))),
     faultsFieldset(settings.faults),
     h('div', { class: 'form-actions settings-actions' }, h('button', { type: 'submit' }, 'Save settings'), status),
@@ -241,7 +248,7 @@ export async function settingsView(root, { signal, rerender }) {
   /** The form back to the settings as saved: a refused change must not look as if it were on. */
   const showSaved = () => {
     for (const [key] of SWITCHES) form.elements[key].checked = settings[key];
-    for (const [key] of CHOICES) form.elements[key].value = get(settings, key);
+    for (const [key] of CHOICES) form.elements[key].value = get(settings, key) ?? '';
   };
 
   const showRefusal = (body, patch) => {
