@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { UserRow, NewUser } from '../store/users-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
-import type { Settings } from '../zoominfo/settings.js';
+import type { Settings } from '../model/settings.js';
 import { takeDigest } from '../zoominfo/passwords.js';
 import { userResourceType as rt } from '../scim/schema/resource-types.js';
 import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';

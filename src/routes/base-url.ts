@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { DEFAULT_ACCOUNT } from '../store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from '../model/accounts.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { detectIdp } from '../idp/detect-idp.js';
-import { DEFAULT_ACCOUNT } from '../store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from '../model/accounts.js';
 import { baseUrlOf } from './base-url.js';
 
 /** Longest path kept in the journal: unknown routes are anyone's to send, of any length. */

@@ -1,14 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from './open-database.js';
 import { dataVersionOf } from './external-changes.js';
-import { defaultSettings, readSettings, type Settings } from '../zoominfo/settings.js';
+import { defaultSettings, readSettings, type Settings } from '../model/settings.js';
+import { DEFAULT_ACCOUNT, type TokenKind } from '../model/accounts.js';
 
-export const DEFAULT_ACCOUNT = 'default';
+export { DEFAULT_ACCOUNT, type TokenKind };
 
 /** Accounts (and token digests) remembered per connection; more accounts are read from the file. */
 const MAX_CACHED = 1000;
-
-export type TokenKind = 'scim' | 'admin';
 
 export interface AccountRow {
   id: string;

@@ -1,5 +1,5 @@
 import type { Db } from './open-database.js';
-import { caseKey } from './case-key.js';
+import { caseKey } from '../model/case-key.js';
 
 export interface GroupRow {
   seq: number;

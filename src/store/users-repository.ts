@@ -1,41 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
 import { dataVersionOf } from './external-changes.js';
-import { caseKey } from './case-key.js';
+import { caseKey } from '../model/case-key.js';
+import type { DeprovisionedBy, NewUser, UserRow, Visibility } from '../model/users.js';
 
-export interface DeprovisionedBy {
-  trigger: 'active-false' | 'delete' | 'group-removal' | 'group-delete';
-  method: string;
-  path: string;
-  idp: string;
-  at: string;
-  eventId: number | null;
-  groupId?: string;
-  groupName?: string;
-}
-
-export interface UserRow {
-  seq: number;
-  id: string;
-  accountId: string;
-  userName: string;
-  externalId: string | null;
-  displayName: string | null;
-  active: boolean;
-  source: 'scim' | 'local';
-  ssoLinked: boolean;
-  passwordDigest: string | null;
-  scimDeletedAt: string | null;
-  deprovisionedAt: string | null;
-  deprovisionedBy: DeprovisionedBy | null;
-  createdAt: string;
-  lastModified: string;
-  version: number;
-  /** The stored resource JSON (no id, meta, groups or password). */
-  resource: string;
-}
-
-export type NewUser = Omit<UserRow, 'seq' | 'version'>;
+export type { DeprovisionedBy, NewUser, UserRow, Visibility };
 
 interface RawUserRow {
   seq: number;
@@ -76,9 +45,6 @@ const fromRaw = (r: RawUserRow): UserRow => ({
   version: r.version,
   resource: r.resource,
 });
-
-/** Which users the SCIM API may see (PRODUCT.md §3 scimVisibility; SCIM-deleted users never). */
-export type Visibility = 'scim-only' | 'all';
 
 const VISIBLE = `scim_deleted_at IS NULL AND (source = 'scim' OR sso_linked = 1 OR @visibility = 'all')`;
 

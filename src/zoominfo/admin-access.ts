@@ -1,5 +1,5 @@
 import type { UserRow } from '../store/users-repository.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../model/settings.js';
 import { checkSignIn, isActive, isAdmin } from './sign-in.js';
 
 /** One active Admin and whether (and how) they can sign in under some settings. */

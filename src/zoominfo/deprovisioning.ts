@@ -1,6 +1,6 @@
 import type { DeprovisionedBy } from '../store/users-repository.js';
 import type { RequestContext } from '../journal.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../model/settings.js';
 
 export type Trigger = DeprovisionedBy['trigger'];
 

@@ -1,4 +1,4 @@
-import type { Faults } from './settings.js';
+import type { Faults } from '../model/settings.js';
 
 export interface InjectedFault {
   kind: 'rate-limit' | 'error';

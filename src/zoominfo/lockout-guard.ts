@@ -3,7 +3,7 @@ import type { NewEvent } from '../store/events-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import { ScimError } from '../scim/errors.js';
 import { adminAccess, lostAccess, LOCKOUT_REMEDY, type AdminAccess, type LockedOut } from './admin-access.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../model/settings.js';
 
 /** The invariant of PRODUCT.md §8.1 for an account as it stands (inside a transaction: as it stands there). */
 export function accessOf(store: Store, accountId: string, settings: Settings = store.accounts.find(accountId)!.settings): AdminAccess {

@@ -3,7 +3,7 @@ import type { UserRow } from '../store/users-repository.js';
 import { isActive } from './sign-in.js';
 import { LOCKOUT_REMEDY } from './admin-access.js';
 import { accessOf } from './lockout-guard.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../model/settings.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isFalse = (v: unknown) => v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');

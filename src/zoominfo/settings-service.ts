@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { guardAdminAction } from './lockout-guard.js';
-import type { Settings, SettingsPatch } from './settings.js';
+import type { Settings, SettingsPatch } from '../model/settings.js';
 
 /** The settings that are objects of their own: a PATCH changes only the sub-keys it names. */
 const SECTIONS = ['deprovision', 'guard', 'faults'] as const;

@@ -1,5 +1,5 @@
 import type { UserRow } from '../store/users-repository.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../model/settings.js';
 
 export type SignInMethod = 'sso' | 'password';
 

@@ -4,7 +4,7 @@ import { ADMIN_TOKEN, SCIM_TOKEN, createTestApp, userBody, type TestApp } from '
 import { runFixture } from '../../src/replay/run-fixture.js';
 import type { Fixture } from '../../src/replay/fixture.js';
 import { createFaultInjector } from '../../src/zoominfo/faults.js';
-import { noFaults } from '../../src/zoominfo/settings.js';
+import { noFaults } from '../../src/model/settings.js';
 
 let t: TestApp;
 const admin = (test: import('supertest').Test) => test.set('Authorization', `Bearer ${ADMIN_TOKEN}`);

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { fill, type Fixture } from '../../src/replay/fixture.js';
 import { rawRequest, type RawResponse } from '../helpers/scim-http.js';
 import { ADMIN_TOKEN, SCIM_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.js';
-import { defaultSettings } from '../../src/zoominfo/settings.js';
+import { defaultSettings } from '../../src/model/settings.js';
 
 const FIXTURES = new URL('../fixtures/idp/', import.meta.url);
 

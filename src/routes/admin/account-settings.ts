@@ -1,6 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { settingsPatchSchema } from '../../zoominfo/settings.js';
+import { settingsPatchSchema } from '../../model/settings.js';
 import { changeSettings } from '../../zoominfo/settings-service.js';
 import { accessOf } from '../../zoominfo/lockout-guard.js';
 import { LOCKOUT_REMEDY } from '../../zoominfo/admin-access.js';
@@ -8,12 +8,14 @@ import { rotateToken, TokenRefused } from '../../zoominfo/tokens.js';
 import { resetAccount } from '../../zoominfo/reset.js';
 import { checkSignIn } from '../../zoominfo/sign-in.js';
 import { readiness } from '../../zoominfo/readiness.js';
-import type { Store } from '../../store/store.js';
-import { DEFAULT_ACCOUNT, type TokenKind } from '../../store/accounts-repository.js';
-import type { UserRow } from '../../store/users-repository.js';
-import { caseKey } from '../../store/case-key.js';
+import { DEFAULT_ACCOUNT, type TokenKind } from '../../model/accounts.js';
+import type { UserRow } from '../../model/users.js';
+import { caseKey } from '../../model/case-key.js';
 import { asLockout, conflictError } from './errors.js';
 import { accountOf } from './context.js';
+
+/** The store as the app decorates it: routes name no module of src/store (docs/storage.md). */
+type Store = FastifyInstance['store'];
 
 const resetBody = z.object({ force: z.boolean().default(false) }).strict();
 

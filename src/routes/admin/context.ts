@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { redactPath, type RequestContext } from '../../journal.js';
-import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from '../../model/accounts.js';
 import { badInput } from './errors.js';
 import { baseUrlOf, scimPathOf } from '../base-url.js';
 

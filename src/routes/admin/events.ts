@@ -1,12 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { Store } from '../../store/store.js';
-import type { EventQuery } from '../../store/events-repository.js';
+import type { EventQuery } from '../../model/journal.js';
 import { pagingSchema, offsetOf } from './paging.js';
 import { presentEvents } from './present.js';
 import { accountOf } from './context.js';
 import { notFoundError } from './errors.js';
+
+/** The store as the app decorates it: routes name no module of src/store (docs/storage.md). */
+type Store = FastifyInstance['store'];
 
 const filters = z.object({
   userId: z.string().max(100).optional(),

@@ -1,8 +1,11 @@
-import type { UserRow } from '../../store/users-repository.js';
-import type { EventRow } from '../../store/events-repository.js';
-import type { Store } from '../../store/store.js';
+import type { FastifyInstance } from 'fastify';
+import type { UserRow } from '../../model/users.js';
+import type { EventRow } from '../../model/journal.js';
 import { ZOOMINFO_USER_SCHEMA } from '../../scim/schema/urns.js';
 import { isActive } from '../../zoominfo/sign-in.js';
+
+/** The store as the app decorates it: routes name no module of src/store (docs/storage.md). */
+type Store = FastifyInstance['store'];
 
 /** A user as the admin API lists it (PRODUCT.md §5). */
 export function presentUser(row: UserRow) {

@@ -4,7 +4,7 @@ import adminApi from './index.js';
 import adminSessionRoutes, { createAdminSessions } from './session.js';
 import adminViewRoutes from './view.js';
 import { adminErrorHandler } from './errors.js';
-import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from '../../model/accounts.js';
 
 /**
  * Everything under /admin: the view, its session routes and the JSON API, behind security headers

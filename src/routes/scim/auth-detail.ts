@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from '../../model/accounts.js';
 
 /**
  * The detail of a SCIM 401, telling apart the usual setup mistakes (PRODUCT.md §8.4): an IdP

@@ -7,7 +7,7 @@ import { registerScimContentTypes, responseContentType } from './content-type.js
 import { scimErrorHandler } from './errors.js';
 import { unauthorizedDetail } from './auth-detail.js';
 import { rewritesOf } from './idp-context.js';
-import { DEFAULT_ACCOUNT } from '../../store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from '../../model/accounts.js';
 import { createFaultInjector } from '../../zoominfo/faults.js';
 import { hashPasswordsAhead } from '../../zoominfo/passwords.js';
 import { baseUrlOf, scimPathOf } from '../base-url.js';

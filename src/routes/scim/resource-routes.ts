@@ -8,7 +8,7 @@ import type { JsonObject } from '../../scim/validate-resource.js';
 import { readListParams } from '../../scim/list-params.js';
 import { checkProjection, project, type Projection } from '../../scim/projection.js';
 import { etagOf } from '../../scim/representation.js';
-import { RawJson } from '../../store/events-repository.js';
+import { RawJson } from '../../model/journal.js';
 import { isNotModified } from '../../scim/etag.js';
 import { LIST_RESPONSE } from '../../scim/schema/urns.js';
 import { invalidSyntax } from '../../scim/errors.js';
