@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, SCIM_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.js';
 import { runCli } from '../helpers/cli.js';
 
-const FIXTURES = new URL('../fixtures/idp/', import.meta.url).pathname;
+const FIXTURES = fileURLToPath(new URL('../fixtures/idp/', import.meta.url));
 
 let t: TestApp;
 let baseUrl: string;

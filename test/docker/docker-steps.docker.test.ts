@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyParts, envPairs, readDockerfile } from './dockerfile.js';
 
-const REPO = resolve(new URL('../..', import.meta.url).pathname);
+const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const stages = readDockerfile(join(REPO, 'docker/Dockerfile'));
 const work = mkdtempSync(join(tmpdir(), 'zi-docker-steps-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
