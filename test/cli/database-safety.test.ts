@@ -82,3 +82,23 @@ describe('CLI commands that open a database (PRODUCT.md §8.4)', () => {
     expect(adminOfAccount.stderr).toMatch(/admin token belongs to the whole sandbox/);
   });
 });
+
+describe('zi-scim reset behind the lockout guard (PRODUCT.md §8.1)', () => {
+  it('refuses while Require SSO is on (the re-created owner could not sign in), and goes ahead with --force', async () => {
+    const db = join(dir, 'require-sso.db');
+    const store = createStore(openDatabase(db), { journalMaxEvents: 1000 });
+    await cli(['token', 'rotate', '--database-path', db, '--create']);
+    store.accounts.saveSettings('default', { ...store.accounts.find('default')!.settings, requireSso: true });
+    store.close();
+    const before = usersOf(db, 'default');
+
+    const refused = await cli(['reset', '--database-path', db]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/reset refused: .*no active Admin can sign in[\s\S]*--force/);
+    expect(usersOf(db, 'default')).toBe(before);
+
+    const forced = await cli(['reset', '--database-path', db, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(usersOf(db, 'default')).toBe(1);
+  });
+});
