@@ -60,7 +60,9 @@ export function fixtureFromJournal(events: readonly JournalEvent[], options: Rec
   for (const e of events) {
     if (e.requestEventId === null || !e.userId || !(e.type in OUTCOME)) continue;
     const forRequest = outcomes.get(e.requestEventId) ?? new Map<string, JournalEvent>();
-    forRequest.set(e.userId, e); // the last outcome of a user in one request is its state after it
+    // The last outcome of a user in one request is its state after it, but a delete stays a
+    // delete (under onDelete "deactivate" the DELETE journals user.deleted, then user.deprovisioned).
+    if (forRequest.get(e.userId)?.type !== 'user.deleted') forRequest.set(e.userId, e);
     outcomes.set(e.requestEventId, forRequest);
   }
 
@@ -77,8 +79,8 @@ export function fixtureFromJournal(events: readonly JournalEvent[], options: Rec
   const replaceIds = (value: unknown): unknown => {
     if (typeof value === 'string') {
       if (value === REDACTED) return RECORDED_PASSWORD;
-      const name = names.get(value);
-      return name ? `{{${name}}}` : value;
+      // Also inside a string: a PATCH path such as members[value eq "<id>"].
+      return byLength().reduce((text, id) => (text.includes(id) ? text.split(id).join(`{{${names.get(id)}}}`) : text), value);
     }
     if (Array.isArray(value)) return value.map(replaceIds);
     if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIds(v)]));
