@@ -84,7 +84,7 @@ describe('zi-scim record, through the real binary', () => {
     expect(report.scenarios[0].steps.find((s: { skipped?: string }) => s.skipped).skipped).toMatch(/admin API/);
   });
 
-  it('fails the replay when the admin view's outcome differs from the recorded one', async () => {
+  it('fails the replay when the admin view outcome differs from the recorded one', async () => {
     const entra = JSON.parse(readFileSync(join(dir, 'entra-rehearsal.json'), 'utf8')) as Fixture;
     const step = entra.steps.find((s) => s.expect.admin?.users.some((u) => u.status === 'deprovisioned'))!;
     step.expect.admin!.users[0]!.status = 'active';
