@@ -16,7 +16,7 @@ describe('startSandbox (zi-scim/testing)', () => {
     });
     expect(created.status).toBe(201);
     const users = await fetch(`${sandbox.adminUrl}/users?status=all`, { headers: auth(sandbox.adminToken) });
-    expect((await users.json()).items.map((u: { userName: string }) => u.userName)).toContain('first@example.com');
+    expect(((await users.json()) as { items: { userName: string }[] }).items.map((u) => u.userName)).toContain('first@example.com');
     await sandbox.stop();
     await expect(fetch(`${sandbox.scimUrl}/Users`, { headers: auth(sandbox.scimToken) })).rejects.toThrow();
   });
@@ -27,7 +27,7 @@ describe('startSandbox (zi-scim/testing)', () => {
     try {
       expect(sandbox).toMatchObject({ scimToken: tokens.scim, adminToken: tokens.admin });
       expect((await fetch(`${sandbox.scimUrl}/Users`, { headers: auth(tokens.scim) })).status).toBe(200);
-      const settings = await (await fetch(`${sandbox.adminUrl}/settings`, { headers: auth(tokens.admin) })).json();
+      const settings = (await (await fetch(`${sandbox.adminUrl}/settings`, { headers: auth(tokens.admin) })).json()) as { deprovision: { onDelete: string } };
       expect(settings.deprovision.onDelete).toBe('remove');
       const staging = sandbox.accounts.staging!;
       expect(staging.scimUrl).toBe(sandbox.scimUrl.replace('/scim/v2', '/accounts/staging/scim/v2'));
