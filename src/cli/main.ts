@@ -177,8 +177,10 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'record': {
+      // No --create: an empty new database has no journal to record.
       const { values, positionals } = parse(args, {
-        ...DATABASE_OPTIONS,
+        'database-path': { type: 'string' },
+        account: { type: 'string' },
         since: { type: 'string' },
         until: { type: 'string' },
         out: { type: 'string' },
@@ -189,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 0 || !values.since || !values.out) throw new UsageError('usage: zi-scim record --since <ISO time | event id> --out FILE.json');
       const record = await import('./record-command.js');
       const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
-      return record.recordCommand(config, { ...target(values), create: false }, {
+      return record.recordCommand(config, target(values), {
         since: windowBound('since', values.since),
         ...(values.until !== undefined && { until: windowBound('until', values.until) }),
         out: values.out as string,
