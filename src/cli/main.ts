@@ -31,6 +31,8 @@ Commands:
   token rotate          issue a new SCIM token (or --admin for the admin token) and print it once
   seed                  add synthetic users and groups
   replay <file|dir>     send recorded IdP request sequences to a SCIM server and check the answers
+  record                write the IdP requests of a journal window as a replay fixture
+  check                 send the built-in IdP corpus to any SCIM server; a table of what held
 
 Run "zi-scim <command> --help" for a command's options. Exit codes: 0 success, 1 failure
 (a replay step failed, an operation was refused), 2 bad usage or configuration.`,
@@ -52,8 +54,22 @@ ${DATABASE_NOTE}`,
 Adds N synthetic users and M groups of K members each to the account, straight through the store.
 ${DATABASE_NOTE}`,
   replay: `zi-scim replay <file-or-dir> --base-url URL --token TOKEN [--reset-admin-token ADMIN_TOKEN]
+       [--admin-token ADMIN_TOKEN] [--junit FILE.xml] [--json]
 Replays fixture files (see test/fixtures/idp/README.md) against the SCIM base URL and prints a
-pass/fail table. With --reset-admin-token (sandbox only), each file starts from a reset account.`,
+pass/fail table (--json: a JSON report instead; --junit: also JUnit XML, a testcase per step).
+With --reset-admin-token (sandbox only), each file starts from a reset account. The admin view
+outcomes a recording checks need the sandbox's admin token (either flag); without, they are
+skipped and counted. Exit code 1 on any failure.`,
+  record: `zi-scim record --since <ISO time | event id> [--until <ISO time | event id>] --out FILE.json
+       [--database-path P] [--account ID] [--idp okta|entra|onelogin] [--scenario NAME]
+Writes the SCIM requests of that journal window (bounds included) as a replay fixture: created ids
+become captures, the statuses seen become expectations, the deprovisioning outcomes become admin
+view checks. Passwords, redacted in the journal, are replaced by a stand-in. ${DATABASE_NOTE}`,
+  check: `zi-scim check --base-url URL --token TOKEN [--idp okta|entra|onelogin] [--junit FILE.xml] [--json]
+Sends the built-in IdP corpus (the fixtures the sandbox is tested with) to any SCIM server, names
+made unique so the server need not be empty, and prints per IdP and scenario what held. Checks
+that need the sandbox's admin API or an empty account are skipped and counted. Exit code 1 when
+a scenario failed.`,
 };
 
 class UsageError extends Error {}
@@ -128,6 +144,8 @@ async function main(argv: string[]): Promise<number> {
         'base-url': { type: 'string' },
         token: { type: 'string' },
         'reset-admin-token': { type: 'string' },
+        'admin-token': { type: 'string' },
+        ...REPORT_OPTIONS,
       });
       if (values.help) return help('replay');
       if (positionals.length !== 1 || !values['base-url'] || !values.token) {
@@ -138,12 +156,67 @@ async function main(argv: string[]): Promise<number> {
         baseUrl: values['base-url'] as string,
         token: values.token as string,
         resetWithAdminToken: values['reset-admin-token'] as string | undefined,
+        adminToken: values['admin-token'] as string | undefined,
+        ...reportOptions(values),
         out: process.stdout,
+      });
+    }
+    case 'check': {
+      const { values, positionals } = parse(args, { 'base-url': { type: 'string' }, token: { type: 'string' }, idp: { type: 'string' }, ...REPORT_OPTIONS });
+      if (values.help) return help('check');
+      if (positionals.length !== 0 || !values['base-url'] || !values.token) throw new UsageError('usage: zi-scim check --base-url URL --token TOKEN [--idp okta|entra|onelogin]');
+      const check = await import('./check-command.js');
+      const idp = values.idp as string | undefined;
+      if (idp !== undefined && !(check.IDPS as readonly string[]).includes(idp)) throw new UsageError(`--idp must be one of ${check.IDPS.join(', ')}`);
+      return check.checkCommand({
+        baseUrl: values['base-url'] as string,
+        token: values.token as string,
+        ...(idp && { idp: idp as (typeof check.IDPS)[number] }),
+        ...reportOptions(values),
+        out: process.stdout,
+      });
+    }
+    case 'record': {
+      // No --create: an empty new database has no journal to record.
+      const { values, positionals } = parse(args, {
+        'database-path': { type: 'string' },
+        account: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        out: { type: 'string' },
+        idp: { type: 'string' },
+        scenario: { type: 'string' },
+      });
+      if (values.help) return help('record');
+      if (positionals.length !== 0 || !values.since || !values.out) throw new UsageError('usage: zi-scim record --since <ISO time | event id> --out FILE.json');
+      const record = await import('./record-command.js');
+      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      return record.recordCommand(config, target(values), {
+        since: windowBound('since', values.since),
+        ...(values.until !== undefined && { until: windowBound('until', values.until) }),
+        out: values.out as string,
+        ...(typeof values.idp === 'string' && { idp: values.idp }),
+        ...(typeof values.scenario === 'string' && { scenario: values.scenario }),
       });
     }
     default:
       throw new UsageError(`unknown command "${command}" (try zi-scim --help)`);
   }
+}
+
+const REPORT_OPTIONS: OptionSpec = { junit: { type: 'string' }, json: { type: 'boolean' } };
+
+function reportOptions(values: Parsed['values']): { junit?: string; json?: boolean } {
+  return { ...(typeof values.junit === 'string' && { junit: values.junit }), ...(values.json === true && { json: true }) };
+}
+
+/** A window bound of `record`: an event id (digits) or an ISO 8601 time. */
+function windowBound(name: string, value: unknown): { eventId: number } | { at: string } {
+  const text = String(value);
+  if (/^\d+$/.test(text)) return { eventId: Number(text) };
+  const time = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(time.getTime())) throw new UsageError(`--${name} must be an ISO 8601 time (2026-01-31T09:00:00Z) or an event id, got "${text}"`);
+  return { at: time.toISOString() };
 }
 
 const DATABASE_OPTIONS: OptionSpec = { 'database-path': { type: 'string' }, account: { type: 'string' }, create: { type: 'boolean' } };

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fixture } from '../replay/fixture.js';
-import { runFixture, type StepOutcome } from '../replay/run-fixture.js';
+import { adminUrlOf, runFixture, type StepOutcome } from '../replay/run-fixture.js';
 import { send } from '../replay/http-client.js';
+import { jsonReport, junitXml, runOf, stepTable, totalsOf, type FixtureRun } from '../replay/report.js';
 
 export interface ReplayOptions {
   target: string;
@@ -10,10 +11,15 @@ export interface ReplayOptions {
   token: string;
   /** With the sandbox's admin token, each file starts from a reset account (as the fixtures assume). */
   resetWithAdminToken?: string;
+  /** The sandbox's admin token for the `expect.admin` checks (a recording's outcomes); implied by the reset's. */
+  adminToken?: string;
+  junit?: string;
+  /** The report as JSON on stdout instead of the table. */
+  json?: boolean;
   out: NodeJS.WritableStream;
 }
 
-function fixtureFiles(target: string): string[] {
+export function fixtureFiles(target: string): string[] {
   if (!statSync(target).isDirectory()) return [target];
   return readdirSync(target)
     .filter((f) => f.endsWith('.json'))
@@ -21,23 +27,7 @@ function fixtureFiles(target: string): string[] {
     .map((f) => join(target, f));
 }
 
-/** Columns cut at 70 characters, except the last (the result, with the server's reason): never cut. */
-function table(rows: string[][]): string {
-  const last = rows[0]!.length - 1;
-  const widths = rows[0]!.map((_, i) => Math.min(70, Math.max(...rows.map((r) => r[i]!.length))));
-  const fit = (cell: string, i: number) => (i === last ? cell : cell.length > widths[i]! ? cell.slice(0, widths[i]! - 1) + '…' : cell.padEnd(widths[i]!));
-  return rows.map((r) => r.map(fit).join('  ').trimEnd()).join('\n');
-}
-
-/**
- * The sandbox's reset for a SCIM base URL: /scim/v2 is the default account's,
- * /accounts/<id>/scim/v2 another account's (PRODUCT.md §7).
- */
-export function resetUrlOf(baseUrl: string): string {
-  const match = /^(.*?)(?:\/accounts\/([^/?#]+))?\/scim\/v2\/?$/.exec(baseUrl);
-  if (!match) return `${baseUrl.replace(/\/+$/, '')}/admin/api/reset`;
-  return `${match[1]}/admin/api/reset${match[2] ? `?account=${match[2]}` : ''}`;
-}
+export const readFixture = (file: string): Fixture => JSON.parse(readFileSync(file, 'utf8')) as Fixture;
 
 /** One line on the commonest cause of the failures seen, when there is one. */
 function hint(failures: StepOutcome[], reset: boolean): string {
@@ -49,25 +39,34 @@ function hint(failures: StepOutcome[], reset: boolean): string {
   return `hint: ${why}; against the sandbox, add --reset-admin-token <ADMIN_TOKEN> so each file starts from a reset account\n`;
 }
 
+/** Writes the report the options ask for (table or JSON, and JUnit XML); exit code 1 on any failure. */
+export function report(runs: FixtureRun[], options: Pick<ReplayOptions, 'junit' | 'json' | 'out'>, suite: string, table: string, footer: string): number {
+  const totals = totalsOf(runs);
+  if (options.junit) writeFileSync(options.junit, junitXml(runs, suite));
+  if (options.json) options.out.write(jsonReport(runs));
+  else {
+    const skipped = totals.skipped > 0 ? `, ${totals.skipped} with a check skipped` : '';
+    options.out.write(`${table}\n\n${totals.passed} passed, ${totals.failed} failed${skipped}\n${footer}`);
+  }
+  return totals.failed === 0 ? 0 : 1;
+}
+
 /** `zi-scim replay`: sends recorded IdP sequences to any SCIM server; exit code 1 on any failure. */
 export async function replayCommand(options: ReplayOptions): Promise<number> {
-  const outcomes: StepOutcome[] = [];
+  const runs: FixtureRun[] = [];
+  const adminToken = options.adminToken ?? options.resetWithAdminToken;
   for (const file of fixtureFiles(options.target)) {
-    const fixture = JSON.parse(readFileSync(file, 'utf8')) as Fixture;
+    const fixture = readFixture(file);
     if (options.resetWithAdminToken) {
-      const url = resetUrlOf(options.baseUrl);
+      const url = adminUrlOf(options.baseUrl, '/reset');
       const answer = await send(url, 'POST', { authorization: `Bearer ${options.resetWithAdminToken}` }, undefined);
       if (answer.status !== 200) {
         const message = (answer.json as { message?: unknown } | undefined)?.message;
         throw new Error(`the reset before ${fixture.scenario} (POST ${url}) answered ${answer.status}${typeof message === 'string' ? `: ${message}` : ''}`);
       }
     }
-    outcomes.push(...(await runFixture(fixture, { baseUrl: options.baseUrl, token: options.token })));
+    runs.push(runOf(fixture, await runFixture(fixture, { baseUrl: options.baseUrl, token: options.token, ...(adminToken && { adminToken }) })));
   }
-  const rows = [['scenario', 'step', 'request', 'expected', 'got', 'result']];
-  for (const o of outcomes) rows.push([o.scenario, o.step, o.request, o.expected, o.got, o.pass ? 'pass' : `FAIL ${o.detail ?? ''}`]);
-  const failures = outcomes.filter((o) => !o.pass);
-  const failed = failures.length;
-  options.out.write(`${table(rows)}\n\n${outcomes.length - failed} passed, ${failed} failed\n${hint(failures, Boolean(options.resetWithAdminToken))}`);
-  return failed === 0 ? 0 : 1;
+  const failures = runs.flatMap((r) => r.outcomes).filter((o) => !o.pass);
+  return report(runs, options, 'zi-scim replay', stepTable(runs), hint(failures, Boolean(options.resetWithAdminToken)));
 }

@@ -27,7 +27,21 @@ export interface FixtureStep {
     membersExactly?: string[];
     absentKeys?: string[];
     notes?: string;
+    /**
+     * The outcome in the sandbox's admin view (written by `zi-scim record`): each user's status
+     * afterwards, read through GET /admin/api/users/{id}. Checked only with an admin token.
+     */
+    admin?: { users: AdminUserExpectation[] };
   };
+}
+
+export interface AdminUserExpectation {
+  /** A placeholder such as "{{user1}}". */
+  id: string;
+  /** `deleted`: the user is gone (404) or kept with `scimDeleted`, as onDelete decides. */
+  status: 'active' | 'deprovisioned' | 'deleted';
+  /** The journal's trigger that caused it, for people reading the file; not checked. */
+  trigger?: string;
 }
 
 const PLACEHOLDER = /\{\{(\w+)\}\}/g;

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrate.js';
 import { reasonOf, StartupError } from '../startup-error.js';
 
-export type Db = Database.Database;
+/** An interface, not a type alias: declaration output (zi-scim/testing's types) can name it. */
+export interface Db extends Database.Database {}
 
 /**
  * Opens (creating its folder if needed) and migrates the SQLite database. Whatever stops that is a

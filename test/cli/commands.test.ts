@@ -22,8 +22,8 @@ describe('zi-scim commands, through the real binary', () => {
   it('prints help for the program and for each command, exit 0', async () => {
     const main = await runCli(['--help']);
     expect(main.code).toBe(0);
-    for (const command of ['serve', 'reset', 'token', 'seed', 'replay']) expect(main.stdout).toContain(command);
-    for (const command of ['serve', 'reset', 'seed', 'replay']) {
+    for (const command of ['serve', 'reset', 'token', 'seed', 'replay', 'record', 'check']) expect(main.stdout).toContain(command);
+    for (const command of ['serve', 'reset', 'seed', 'replay', 'record', 'check']) {
       const one = await runCli([command, '--help']);
       expect(one.code, command).toBe(0);
       expect(one.stdout, command).toMatch(new RegExp(`zi-scim ${command}`));

@@ -38,6 +38,32 @@ describe('zi-scim replay, through the real binary', () => {
     expect(result.stdout).toMatch(/^0 passed, 1 failed$/m);
   });
 
+  it('writes JUnit XML (a testcase per step, the failure with status and SCIM detail) and a JSON report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zi-replay-'));
+    const fixture = JSON.parse(readFileSync(join(FIXTURES, 'okta-04-create-user-duplicate-409.json'), 'utf8'));
+    fixture.scenario = 'duplicate-expected-201';
+    fixture.steps[0].expect.status = 201; // the sandbox (rightly) answers 409
+    fixture.steps.push({ method: 'GET', path: '/Users', headers: {}, body: null, expect: { status: 200 } });
+    writeFileSync(join(dir, 'dup.json'), JSON.stringify(fixture));
+    cpSync(join(FIXTURES, 'okta-01-test-connection.json'), join(dir, 'okta-01.json'));
+    const junit = join(dir, 'report.xml');
+    const args = ['replay', dir, '--base-url', baseUrl, '--token', SCIM_TOKEN, '--reset-admin-token', ADMIN_TOKEN];
+    const result = await runCli([...args, '--junit', junit]);
+    expect(result.code).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="zi-scim replay" tests="3" failures="1" skipped="1">/);
+    expect(xml).toContain('<testsuite name="okta/duplicate-expected-201" tests="2" failures="1" skipped="1">');
+    expect(xml).toMatch(/<testcase classname="okta.duplicate-expected-201" name="step 1: POST \/Users">\n\s+<failure message="expected 201, got 409: 409 uniqueness: [^"]+">/);
+    expect(xml).toContain('<testcase classname="okta.duplicate-expected-201" name="step 2">\n      <skipped message="not run: an earlier step failed"/>');
+    expect(xml).toMatch(/<testcase classname="okta.okta-01-test-connection" name="step 1: GET \/Users\?startIndex=1&amp;count=2"\/>/);
+
+    const json = await runCli([...args, '--json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ ok: false, failed: 1, notRun: 1 });
+    expect(report.scenarios.map((s: { scenario: string; result: string }) => `${s.scenario} ${s.result}`)).toEqual(['duplicate-expected-201 failed', 'okta-01-test-connection held']);
+  });
+
   it('fails a step whose status differs, against a wrong token', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zi-replay-'));
     cpSync(join(FIXTURES, 'okta-01-test-connection.json'), join(dir, 'okta.json'));
