@@ -12,7 +12,7 @@ import { loadConfig } from './config.js';
 import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
 import { ACCOUNT_ID, createAccount } from './zoominfo/accounts.js';
 import { changeSettings } from './zoominfo/settings-service.js';
-import { settingsPatchSchema, type Settings, type SettingsPatch } from './zoominfo/settings.js';
+import { settingsPatchSchema, type Settings, type SettingsPatch } from './model/settings.js';
 
 export type { Settings, SettingsPatch };
 
