@@ -301,8 +301,16 @@ export function createUsersRepository(db: Db) {
     touch(accountId: string, id: string, at: string): void {
       bumpVersion.run(at, accountId, id);
     },
+    /** The account's active users whose role is Admin, oldest first. */
     activeAdmins(accountId: string): UserRow[] {
       return (activeAdmins.all(accountId) as RawUserRow[]).map(fromRaw);
+    },
+    /**
+     * The same, one row at a time: a caller that stops early (for...of with break or return)
+     * closes the statement and reads no further row. An account may have thousands of Admins.
+     */
+    *eachActiveAdmin(accountId: string): Generator<UserRow> {
+      for (const raw of activeAdmins.iterate(accountId) as IterableIterator<RawUserRow>) yield fromRaw(raw);
     },
     strandedByGroupRemoval(accountId: string): UserRow[] {
       return (strandedByGroupRemoval.all(accountId) as RawUserRow[]).map(fromRaw);
