@@ -1,6 +1,6 @@
 import type { UserRow } from '../store/users-repository.js';
 import type { Settings } from './settings.js';
-import { canSignIn, checkSignIn, isActive, isAdmin } from './sign-in.js';
+import { canSignIn, checkSignIn, isActive, isAdmin, type SignInFacts } from './sign-in.js';
 
 /** One active Admin and whether (and how) they can sign in under some settings. */
 export interface AdminSignIn {
@@ -51,7 +51,7 @@ export function adminAccess(users: readonly UserRow[], settings: Settings): Admi
  * rows are the store's active Admins, so their role is not parsed again): what every SCIM
  * write asks twice, where adminAccess would read and parse every Admin of the account.
  */
-export function someAdminCanSignIn(activeAdmins: Iterable<UserRow>, settings: Settings): boolean {
+export function someAdminCanSignIn(activeAdmins: Iterable<SignInFacts>, settings: Settings): boolean {
   for (const u of activeAdmins) if (isActive(u) && canSignIn(u, settings)) return true;
   return false;
 }

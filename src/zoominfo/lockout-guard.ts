@@ -93,7 +93,7 @@ const BREAKS_INVARIANT = Symbol('the write leaves no active Admin able to sign i
  */
 export function guardScimWrite<T>(store: Store, journal: Journal, ctx: RequestContext, write: () => T): T {
   const settings = store.accounts.find(ctx.accountId)!.settings;
-  const holds = () => someAdminCanSignIn(store.users.eachActiveAdmin(ctx.accountId), settings);
+  const holds = () => someAdminCanSignIn(store.users.eachActiveAdminSignIn(ctx.accountId), settings);
   if (!holds()) return write();
   // What the journal remembers of this request in memory is undone with the savepoint too.
   const names = ctx.requestNames && { ...ctx.requestNames };
