@@ -76,8 +76,15 @@ export class ScimLockoutRefusal extends ScimError {
   }
 }
 
-/** Thrown inside the guard's savepoint to undo a write that breaks the invariant, so it can be redone and explained. */
-const BREAKS_INVARIANT = Symbol('the write leaves no active Admin able to sign in');
+/**
+ * Thrown by the quick check when a write leaves no Admin able to sign in: the caller undoes the
+ * write (its savepoint) and runs it again with `thorough` set (provisioning/write.ts).
+ */
+export class GuardRecheck extends Error {
+  constructor() {
+    super('the write leaves no active Admin able to sign in: run it again, checked in full');
+  }
+}
 
 /**
  * Runs a SCIM write behind the lockout guard (PRODUCT.md §8.1). ZoomInfo itself accepts any such
@@ -86,29 +93,22 @@ const BREAKS_INVARIANT = Symbol('the write leaves no active Admin able to sign i
  * changes. Only a write that breaks the invariant counts: if no Admin could sign in before, there
  * is nothing left to protect.
  *
- * Every write asks only whether some Admin can sign in, before and after, reading up to the first
- * who can (an account may have thousands of Admins: reading and parsing all of them twice cost
- * ~40 ms a write). The write runs in a savepoint; in the rare case that it breaks the invariant it
- * is undone there and redone between two full reads, which say whom it locked out and why.
+ * Quick (the default): after the write, is there an Admin who can sign in? One read, up to the
+ * first such Admin; if so, nothing was broken, whatever the state before. An account may have
+ * thousands of Admins: reading and parsing all of them before and after cost ~40 ms a write.
+ * Otherwise GuardRecheck: the caller undoes the write and runs it again `thorough`, between two
+ * full reads that say whether the invariant held before, and whom the write locked out and why.
  */
-export function guardScimWrite<T>(store: Store, journal: Journal, ctx: RequestContext, write: () => T): T {
+export function guardScimWrite<T>(store: Store, journal: Journal, ctx: RequestContext, write: () => T, thorough = false): T {
   const settings = store.accounts.find(ctx.accountId)!.settings;
-  const holds = () => someAdminCanSignIn(store.users.eachActiveAdminSignIn(ctx.accountId), settings);
-  if (!holds()) return write();
-  // What the journal remembers of this request in memory is undone with the savepoint too.
-  const names = ctx.requestNames && { ...ctx.requestNames };
-  try {
-    return store.transaction(() => {
-      const result = write();
-      if (holds()) return result;
-      throw BREAKS_INVARIANT;
-    });
-  } catch (error) {
-    if (error !== BREAKS_INVARIANT) throw error;
-    ctx.requestNames = names;
+  if (!thorough) {
+    const result = write();
+    if (someAdminCanSignIn(store.users.eachActiveAdminSignIn(ctx.accountId), settings)) return result;
+    throw new GuardRecheck();
   }
   const before = accessOf(store, ctx.accountId, settings);
   const result = write();
+  if (!before.holds) return result;
   const after = accessOf(store, ctx.accountId, settings);
   if (after.holds) return result;
   const lost = lostAccess(before, after);
