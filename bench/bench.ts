@@ -67,11 +67,15 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.
 
 function scenarios(seed: Seeded, runTag: string): Scenario[] {
   let posted = 0;
-  let memberTurn = 0;
-  // Alternately adds a member and removes the one added before: the group's size stays put.
-  const memberPatch = (groupId: string, query: string) => (): Req => {
-    const n = memberTurn++;
-    const member = seed.memberPool[Math.floor(n / 2) % seed.memberPool.length]!;
+  let connection = 0;
+  // Each connection adds a member and then removes the same one, from its own block of the pool:
+  // a connection's requests are sequential, so the group's size stays put (a counter shared by all
+  // connections let a remove overtake its add, and the group grew by hundreds over a run).
+  const memberPatch = (groupId: string, query: string) => (context: Context): Req => {
+    context.connection ??= connection++;
+    context.turn ??= 0;
+    const n = context.turn++;
+    const member = seed.memberPool[(context.connection * 100 + (Math.floor(n / 2) % 100)) % seed.memberPool.length]!;
     const operation = n % 2 === 0
       ? { op: 'add', path: 'members', value: [{ value: member }] }
       : { op: 'remove', path: `members[value eq "${member}"]` };
