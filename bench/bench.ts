@@ -46,17 +46,36 @@ interface Scenario {
   next: (context: Context) => Req;
   /** Only at these connection counts (default both). */
   connections?: readonly number[];
+  /** Account settings for this scenario (PATCH /admin/api/settings), set back to the defaults after it. */
+  settings?: Record<string, unknown>;
+}
+
+const NO_CONTENT = { groupPatchResponse: 'no-content' };
+const DEFAULT_SETTINGS = { groupPatchResponse: 'resource' };
+
+/** Sets account settings through the admin API, as an operator would. */
+async function setSettings(baseUrl: string, settings: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${baseUrl}/admin/api/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
+  if (!res.ok) throw new Error(`PATCH /admin/api/settings answered ${res.status}: ${await res.text()}`);
 }
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 function scenarios(seed: Seeded, runTag: string): Scenario[] {
   let posted = 0;
-  let memberTurn = 0;
-  // Alternately adds a member and removes the one added before: the group's size stays put.
-  const memberPatch = (groupId: string, query: string) => (): Req => {
-    const n = memberTurn++;
-    const member = seed.memberPool[Math.floor(n / 2) % seed.memberPool.length]!;
+  let connection = 0;
+  // Each connection adds a member and then removes the same one, from its own block of the pool:
+  // a connection's requests are sequential, so the group's size stays put (a counter shared by all
+  // connections let a remove overtake its add, and the group grew by hundreds over a run).
+  const memberPatch = (groupId: string, query: string) => (context: Context): Req => {
+    context.connection ??= connection++;
+    context.turn ??= 0;
+    const n = context.turn++;
+    const member = seed.memberPool[(context.connection * 100 + (Math.floor(n / 2) % 100)) % seed.memberPool.length]!;
     const operation = n % 2 === 0
       ? { op: 'add', path: 'members', value: [{ value: member }] }
       : { op: 'remove', path: `members[value eq "${member}"]` };
@@ -115,6 +134,10 @@ function scenarios(seed: Seeded, runTag: string): Scenario[] {
     { key: 'patch-group-10k', title: 'PATCH /Groups/{10k members}?excludedAttributes=members add/remove one', next: memberPatch(seed.bigGroupId, '?excludedAttributes=members') },
     { key: 'patch-group-10', title: 'PATCH /Groups/{10 members}?excludedAttributes=members add/remove one', next: memberPatch(seed.smallGroupId, '?excludedAttributes=members') },
     { key: 'patch-group-10k-full', title: 'PATCH /Groups/{10k members} add/remove one (200 with all 10k members)', next: memberPatch(seed.bigGroupId, ''), connections: [10] },
+    { key: 'patch-group-10-full', title: 'PATCH /Groups/{10 members} add/remove one (200 with its 10 members)', next: memberPatch(seed.smallGroupId, ''), connections: [10] },
+    // As IdPs send it (no query parameters) under groupPatchResponse "no-content": 204 with ETag.
+    { key: 'patch-group-10k-204', title: 'PATCH /Groups/{10k members} add/remove one, groupPatchResponse "no-content" (204)', next: memberPatch(seed.bigGroupId, ''), settings: NO_CONTENT },
+    { key: 'patch-group-10-204', title: 'PATCH /Groups/{10 members} add/remove one, groupPatchResponse "no-content" (204)', next: memberPatch(seed.smallGroupId, ''), settings: NO_CONTENT },
   ];
 }
 
@@ -127,6 +150,8 @@ interface Measure {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Response bytes per second, in MB/s. */
+  mbps: number;
 }
 
 async function drive(url: string, scenario: Scenario, connections: number, seconds: number): Promise<Measure> {
@@ -147,6 +172,7 @@ async function drive(url: string, scenario: Scenario, connections: number, secon
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    mbps: result.throughput.average / 1e6,
   };
 }
 
@@ -205,6 +231,7 @@ async function main(): Promise<void> {
         for (const scenario of scenarios(seed, `${Date.now().toString(36)}r${run}`)) {
           if (only && !only.has(scenario.key) && scenario.key !== 'ceiling') continue;
           const url = scenario.ceiling ? ceiling.baseUrl : sandbox.baseUrl;
+          if (scenario.settings) await setSettings(sandbox.baseUrl, scenario.settings);
           // The ceiling is first and warms a fresh process: it gets a longer warm-up.
           const warmup = scenario.ceiling ? Math.max(WARMUP, 2) : WARMUP;
           if (warmup > 0) await drive(url, scenario, 10, warmup);
@@ -213,8 +240,9 @@ async function main(): Promise<void> {
             const m = await drive(url, scenario, connections, SECONDS[connections]!);
             measures.push({ ...m, run });
             const flag = m.non2xx || m.errors ? `  (!) ${m.non2xx} non-2xx, ${m.errors} errors` : '';
-            process.stdout.write(`  ${scenario.key.padEnd(22)} c=${String(connections).padEnd(3)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${flag}\n`);
+            process.stdout.write(`  ${scenario.key.padEnd(22)} c=${String(connections).padEnd(3)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${m.mbps.toFixed(1)} MB/s${flag}\n`);
           }
+          if (scenario.settings) await setSettings(sandbox.baseUrl, DEFAULT_SETTINGS);
         }
         // RSS after the run: once the load has stopped and the server has settled (V8 gives memory
         // back at its next major GC, which the memory reducer runs about a second after the
@@ -237,7 +265,7 @@ async function main(): Promise<void> {
 
 function report(seed: Seeded, measures: (Measure & { run: number })[], startups: number[], memory: { rssMb: number; peakMb: number }[], seconds: number, loadBefore: number): void {
   const all = scenarios(seed, 'report');
-  const rows: { key: string; title: string; connections: number; rps: number; p50: number; p99: number; ratio: number; non2xx: number; errors: number }[] = [];
+  const rows: { key: string; title: string; connections: number; rps: number; p50: number; p99: number; ratio: number; mbps: number; non2xx: number; errors: number }[] = [];
   for (const scenario of all) {
     for (const connections of scenario.connections ?? CONNECTIONS) {
       const mine = measures.filter((m) => m.scenario === scenario.key && m.connections === connections);
@@ -252,6 +280,7 @@ function report(seed: Seeded, measures: (Measure & { run: number })[], startups:
         p50: median(mine.map((m) => m.p50)),
         p99: median(mine.map((m) => m.p99)),
         ratio: median(ratios),
+        mbps: median(mine.map((m) => m.mbps)),
         non2xx: mine.reduce((n, m) => n + m.non2xx, 0),
         errors: mine.reduce((n, m) => n + m.errors, 0),
       });
@@ -270,6 +299,7 @@ function report(seed: Seeded, measures: (Measure & { run: number })[], startups:
     for (const c of CONNECTIONS) {
       const s = row(slow, c);
       const f = row(fast, c);
+      if (!s && !f) continue; // a scenario run at one connection count only
       const value = s && f ? f.rps / s.rps : null;
       targets.push({ target: label, connections: c, value, limit: `<= ${factor}x`, met: value === null ? null : value <= factor });
     }
@@ -278,7 +308,10 @@ function report(seed: Seeded, measures: (Measure & { run: number })[], startups:
   atLeast('filter-username', 0.4, 'userName filter ratio to ceiling');
   atLeast('post-user', 0.1, 'POST /Users ratio to ceiling');
   atLeast('patch-active', 0.1, 'PATCH active ratio to ceiling');
-  within('patch-group-10k', 'patch-group-10', 2, 'PATCH 10k-member group vs 10-member group');
+  within('patch-group-10k', 'patch-group-10', 2, 'PATCH 10k-member group vs 10-member group, excludedAttributes=members');
+  // As IdPs send it (no query parameters), under each groupPatchResponse: side by side.
+  within('patch-group-10k-full', 'patch-group-10-full', 2, 'PATCH 10k vs 10 members as IdPs send it, groupPatchResponse "resource" (default)');
+  within('patch-group-10k-204', 'patch-group-10-204', 2, 'PATCH 10k vs 10 members as IdPs send it, groupPatchResponse "no-content"');
   within('get-group-10k-excl', 'get-group-10-excl', 1.5, 'GET excludedAttributes=members 10k vs 10 members');
   within('page-90001', 'page-1', 2, 'startIndex=90001 vs startIndex=1');
   within('page-walk', 'page-1', 2, 'sequential pages (1..100,000) vs startIndex=1');
@@ -292,9 +325,9 @@ function report(seed: Seeded, measures: (Measure & { run: number })[], startups:
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
   const lines = [
     '',
-    `| scenario | conns | req/s | p50 ms | p99 ms | ratio to ceiling |`,
-    `|---|---:|---:|---:|---:|---:|`,
-    ...rows.map((r) => `| ${r.title} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.ratio, 2)} |${r.non2xx || r.errors ? ` ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`),
+    `| scenario | conns | req/s | p50 ms | p99 ms | MB/s | ratio to ceiling |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.title} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.mbps, 1)} | ${fmt(r.ratio, 2)} |${r.non2xx || r.errors ? ` ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`),
     '',
     `| target | conns | value | limit | met |`,
     `|---|---:|---:|---|---|`,

@@ -55,8 +55,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
   // Every answer, SCIM, admin, health and 404 alike: no browser may sniff a JSON body into HTML.
-  app.addHook('onRequest', async (_request, reply) => {
+  // Callback-style hooks here and in the SCIM scope: an async hook costs a promise and a turn of
+  // the microtask queue per request, which a read of ~150 µs notices.
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
   // Before any scope is registered, so that every route inherits it.
   app.addHook('preParsing', continueUnlessTooLarge);

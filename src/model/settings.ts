@@ -37,6 +37,11 @@ export const settingsSchema = z.object({
   faults: faultsSchema,
   /** PRODUCT.md §8.3: attributes no schema knows are dropped and journaled, or refused (400). */
   unknownAttributes: z.enum(['ignore', 'reject']),
+  /**
+   * PRODUCT.md §8.3: what a group PATCH answers. "resource": 200 with the whole group; "no-content":
+   * 204 with ETag (RFC 7644 §3.5.2 allows either), which spares a 10,000-member group's answer.
+   */
+  groupPatchResponse: z.enum(['resource', 'no-content']),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -51,6 +56,7 @@ export const defaultSettings = (): Settings => ({
   expectedIdp: null,
   faults: noFaults(),
   unknownAttributes: 'ignore',
+  groupPatchResponse: 'resource',
 });
 
 /** A partial change, as PATCH /admin/api/settings takes it; unknown keys are refused. */
@@ -65,6 +71,7 @@ export const settingsPatchSchema = z
     expectedIdp: settingsSchema.shape.expectedIdp,
     faults: faultsSchema.partial().strict(),
     unknownAttributes: settingsSchema.shape.unknownAttributes,
+    groupPatchResponse: settingsSchema.shape.groupPatchResponse,
     force: z.boolean(),
   })
   .partial()

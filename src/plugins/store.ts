@@ -41,9 +41,10 @@ export default fp<StorePluginOptions>(
     app.decorate('groups', createGroupsService(store, journal, options.limits));
     // Writes are committed in groups (store.batched): no answer, of a write or of a read that may
     // have seen one, leaves before the writes made so far are committed.
-    app.addHook('onSend', async () => {
+    app.addHook('onSend', (_request, _reply, payload, done) => {
       const pending = store.durable();
-      if (pending) await pending;
+      if (!pending) return done(null, payload);
+      pending.then(() => done(null, payload), (error: Error) => done(error));
     });
     app.addHook('onClose', async () => {
       store.close(); // the open batch and the deferred journal events first

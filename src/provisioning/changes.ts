@@ -48,6 +48,25 @@ export function diffResources(before: Record<string, unknown>, after: Record<str
   return out;
 }
 
+/**
+ * Whether two JSON documents are equal, whatever the order of their keys: what util's
+ * isDeepStrictEqual answers for parsed JSON, at a fraction of its cost (it is asked on every PATCH).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => sameJson(v, other[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((k) => Object.hasOwn(right, k) && sameJson(left[k], right[k]));
+}
+
 /** A secret the write set: journaled as a change, never with its value. */
 export const secretChange = (path: string): Change => ({ path, from: REDACTED, to: REDACTED });
 

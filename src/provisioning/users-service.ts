@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../store/store.js';
 import { DEFAULT_LIMITS, type ScimLimits } from '../scim/limits.js';
 import type { UserRow, NewUser } from '../store/users-repository.js';
@@ -19,7 +18,7 @@ import type { ListParams } from '../scim/list-params.js';
 import { journalTransition, withActiveState } from './user-lifecycle.js';
 import { deprovisionRecord } from '../zoominfo/deprovisioning.js';
 import { writeTransaction } from './write.js';
-import { diffResources, secretChange, summarise } from './changes.js';
+import { diffResources, sameJson, secretChange, summarise } from './changes.js';
 
 const emailsOf = (resource: JsonObject): string[] =>
   Array.isArray(resource.emails) ? resource.emails.flatMap((e) => (isObject(e) && typeof e.value === 'string' ? [e.value] : [])) : [];
@@ -94,7 +93,8 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     if (holder && holder.id !== selfId) throw uniqueness(`userName "${userName}" is already taken`);
   }
 
-  function save(ctx: RequestContext, before: UserRow, resource: JsonObject, password: string | undefined, at: string): UserRow {
+  /** `stored` is the user's stored document, parsed (the caller has it already, or it is parsed here). */
+  function save(ctx: RequestContext, before: UserRow, resource: JsonObject, password: string | undefined, at: string, stored = JSON.parse(before.resource) as JsonObject): UserRow {
     const columns = columnsOf(resource);
     if (columns.userName.toLowerCase() !== before.userName.toLowerCase()) assertUserNameFree(ctx.accountId, columns.userName, before.id);
     const next = withActiveState(ctx, before, {
@@ -109,7 +109,6 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
     const saved = store.users.update(next, emailsOf(resource));
     // Groups show a member's display (displayName, else userName): their ETags follow it.
     if ((saved.displayName ?? saved.userName) !== (before.displayName ?? before.userName)) store.groups.touchGroupsOf(saved.id, at);
-    const stored = JSON.parse(before.resource) as JsonObject;
     const changes = diffResources(stored, resource, password !== undefined ? [secretChange('password')] : []);
     if (before.source === 'local' && !before.ssoLinked) {
       // PRODUCT.md §8.2: a local user taken over by SCIM is a claim, not an ordinary update.
@@ -204,14 +203,16 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         const before = visibleRow(ctx, id);
         checkIfMatch(ifMatch, before.version);
         if (operations.length === 0) return before;
+        // Parsed twice: applyPatch works on its own copy, the other is the "before" of the diff.
+        const stored = JSON.parse(before.resource) as JsonObject;
         const result = applyPatch(rt, JSON.parse(before.resource) as JsonObject, operations, limits);
-        const resource = withZoomInfoDefaults(result.resource, roleIn(JSON.parse(before.resource) as JsonObject));
+        const resource = withZoomInfoDefaults(result.resource, roleIn(stored));
         if (resource.active === undefined) resource.active = before.active;
         if (typeof resource.active !== 'boolean') throw invalidValue('active must be a boolean');
         // PRODUCT.md §8.3: a PATCH that changes nothing the client can see keeps meta.version
         // (and writes nothing); a local user is still claimed by it (that is a change, if unseen).
-        if (result.password === undefined && before.ssoLinked && isDeepStrictEqual(resource, JSON.parse(before.resource))) return before;
-        return save(ctx, before, resource, result.password, at);
+        if (result.password === undefined && before.ssoLinked && sameJson(resource, stored)) return before;
+        return save(ctx, before, resource, result.password, at, stored);
       });
     },
 

@@ -200,6 +200,9 @@ export function createUsersRepository(db: Db) {
   const activeAdmins = db.prepare(`SELECT * FROM users WHERE account_id = ?
     AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'
     AND active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL ORDER BY seq`);
+  const activeAdminSignIns = db.prepare<[string], { sso_linked: number; source: string }>(`SELECT sso_linked, source FROM users WHERE account_id = ?
+    AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'
+    AND active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL ORDER BY seq`);
   // Users a group removal left active in no group at all: what onGroupRemoval "none" lets happen.
   const strandedByGroupRemoval = db.prepare(`SELECT * FROM users u WHERE u.account_id = ? AND u.active = 1
     AND u.scim_deleted_at IS NULL AND u.sso_linked = 1
@@ -267,8 +270,19 @@ export function createUsersRepository(db: Db) {
     touch(accountId: string, id: string, at: string): void {
       bumpVersion.run(at, accountId, id);
     },
+    /** The account's active users whose role is Admin, oldest first. */
     activeAdmins(accountId: string): UserRow[] {
       return (activeAdmins.all(accountId) as RawUserRow[]).map(fromRaw);
+    },
+    /**
+     * The same Admins, one at a time and only what sign-in depends on: a caller that stops early
+     * (for...of with break or return) closes the statement and reads no further row. An account
+     * may have thousands of Admins; every SCIM write asks whether one of them can sign in.
+     */
+    *eachActiveAdminSignIn(accountId: string): Generator<Pick<UserRow, 'active' | 'scimDeletedAt' | 'deprovisionedBy' | 'ssoLinked' | 'source'>> {
+      for (const r of activeAdminSignIns.iterate(accountId)) {
+        yield { active: true, scimDeletedAt: null, deprovisionedBy: null, ssoLinked: r.sso_linked === 1, source: r.source as UserRow['source'] };
+      }
     },
     strandedByGroupRemoval(accountId: string): UserRow[] {
       return (strandedByGroupRemoval.all(accountId) as RawUserRow[]).map(fromRaw);

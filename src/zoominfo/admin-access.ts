@@ -1,6 +1,6 @@
 import type { UserRow } from '../store/users-repository.js';
 import type { Settings } from '../model/settings.js';
-import { checkSignIn, isActive, isAdmin } from './sign-in.js';
+import { canSignIn, checkSignIn, isActive, isAdmin, type SignInFacts } from './sign-in.js';
 
 /** One active Admin and whether (and how) they can sign in under some settings. */
 export interface AdminSignIn {
@@ -44,6 +44,16 @@ export function adminAccess(users: readonly UserRow[], settings: Settings): Admi
   const able = admins.filter((a) => a.canSignIn);
   const lockedOut = admins.filter((a) => !a.canSignIn).map((a) => ({ userName: a.userName, reason: a.reason }));
   return { holds: able.length > 0, admins, lockedOut, summary: summarise(able, lockedOut) };
+}
+
+/**
+ * Whether the invariant holds, reading no further than the first Admin who can sign in (the
+ * rows are the store's active Admins, so their role is not parsed again): what every SCIM
+ * write asks twice, where adminAccess would read and parse every Admin of the account.
+ */
+export function someAdminCanSignIn(activeAdmins: Iterable<SignInFacts>, settings: Settings): boolean {
+  for (const u of activeAdmins) if (isActive(u) && canSignIn(u, settings)) return true;
+  return false;
 }
 
 function summarise(able: AdminSignIn[], lockedOut: LockedOut[]): string {

@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 import type { NewEvent } from '../store/events-repository.js';
 import type { Journal, RequestContext } from '../journal.js';
 import { ScimError } from '../scim/errors.js';
-import { adminAccess, lostAccess, LOCKOUT_REMEDY, type AdminAccess, type LockedOut } from './admin-access.js';
+import { adminAccess, lostAccess, someAdminCanSignIn, LOCKOUT_REMEDY, type AdminAccess, type LockedOut } from './admin-access.js';
 import type { Settings } from '../model/settings.js';
 
 /** The invariant of PRODUCT.md §8.1 for an account as it stands (inside a transaction: as it stands there). */
@@ -77,14 +77,35 @@ export class ScimLockoutRefusal extends ScimError {
 }
 
 /**
+ * Thrown by the quick check when a write leaves no Admin able to sign in: the caller undoes the
+ * write (its savepoint) and runs it again with `thorough` set (provisioning/write.ts).
+ */
+export class GuardRecheck extends Error {
+  constructor() {
+    super('the write leaves no active Admin able to sign in: run it again, checked in full');
+  }
+}
+
+/**
  * Runs a SCIM write behind the lockout guard (PRODUCT.md §8.1). ZoomInfo itself accepts any such
  * write, so by default (`guard.scim: "warn"`) the write goes through and a `guard.breached` event
  * (level error) names each Admin it locked out; under "refuse" it is answered 409 and nothing
  * changes. Only a write that breaks the invariant counts: if no Admin could sign in before, there
  * is nothing left to protect.
+ *
+ * Quick (the default): after the write, is there an Admin who can sign in? One read, up to the
+ * first such Admin; if so, nothing was broken, whatever the state before. An account may have
+ * thousands of Admins: reading and parsing all of them before and after cost ~40 ms a write.
+ * Otherwise GuardRecheck: the caller undoes the write and runs it again `thorough`, between two
+ * full reads that say whether the invariant held before, and whom the write locked out and why.
  */
-export function guardScimWrite<T>(store: Store, journal: Journal, ctx: RequestContext, write: () => T): T {
+export function guardScimWrite<T>(store: Store, journal: Journal, ctx: RequestContext, write: () => T, thorough = false): T {
   const settings = store.accounts.find(ctx.accountId)!.settings;
+  if (!thorough) {
+    const result = write();
+    if (someAdminCanSignIn(store.users.eachActiveAdminSignIn(ctx.accountId), settings)) return result;
+    throw new GuardRecheck();
+  }
   const before = accessOf(store, ctx.accountId, settings);
   const result = write();
   if (!before.holds) return result;

@@ -255,6 +255,7 @@ describe('settings', () => {
       expectedIdp: null,
       faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] },
       unknownAttributes: 'ignore',
+      groupPatchResponse: 'resource',
     });
   });
 

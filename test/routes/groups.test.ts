@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, GROUP_SCHEMA, patchBody, userBody, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, createTestApp, GROUP_SCHEMA, patchBody, userBody, type TestApp } from '../helpers/test-app.js';
 import { expectScimError, LIST_RESPONSE, SEARCH_REQUEST } from '../helpers/scim-http.js';
 
 let t: TestApp;
@@ -136,6 +136,52 @@ describe('PUT /Groups/{id}', () => {
     const b = await createGroup();
     expectScimError(await t.scim.put(`/Groups/${b.id}`, { schemas: [GROUP_SCHEMA], displayName: a.displayName.toLowerCase() }), 409, 'uniqueness');
     expect((await t.scim.get(`/Groups/${b.id}`).expect(200)).body).toEqual(b);
+  });
+});
+
+describe('setting groupPatchResponse', () => {
+  const admin = (req: import('supertest').Test) => req.set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+  const setAnswer = (groupPatchResponse: string) => admin(t.http.patch('/admin/api/settings')).send({ groupPatchResponse }).expect(200);
+
+  it('defaults to "resource": 200 with the whole group', async () => {
+    expect((await admin(t.http.get('/admin/api/settings')).expect(200)).body.groupPatchResponse).toBe('resource');
+    const u = await createUser();
+    const g = await createGroup();
+    const res = await t.scim.patch(`/Groups/${g.id}`, patchBody({ op: 'add', path: 'members', value: [{ value: u.id }] })).expect(200);
+    expect(memberIds(res.body)).toEqual([u.id]);
+  });
+
+  it('"no-content": 204 with the new ETag and no body; the change is made; a projection still gets 200', async () => {
+    const u = await createUser();
+    const v = await createUser();
+    const g = await createGroup();
+    await setAnswer('no-content');
+    try {
+      const res = await t.scim.patch(`/Groups/${g.id}`, patchBody({ op: 'add', path: 'members', value: [{ value: u.id }] })).expect(204);
+      expect(res.text).toBe('');
+      const now = await t.scim.get(`/Groups/${g.id}`).expect(200);
+      expect(memberIds(now.body)).toEqual([u.id]);
+      expect(res.headers.etag).toBe(now.body.meta.version);
+      expect(res.headers.etag).not.toBe(g.meta.version);
+
+      const projected = await t.scim.patch(`/Groups/${g.id}?excludedAttributes=members`, patchBody({ op: 'add', path: 'members', value: [{ value: v.id }] })).expect(200);
+      expect(projected.body).not.toHaveProperty('members');
+      expect(projected.headers.etag).toBe(projected.body.meta.version);
+      const named = await t.scim.patch(`/Groups/${g.id}?attributes=displayName`, patchBody({ op: 'remove', path: `members[value eq "${v.id}"]` })).expect(200);
+      expect(named.body.displayName).toBe(g.displayName);
+      expect(named.body).not.toHaveProperty('members');
+
+      // Users are not groups: their PATCH answer is unchanged; a refused PATCH is still its error.
+      await t.scim.patch(`/Users/${u.id}`, patchBody({ op: 'replace', path: 'title', value: 'T' })).expect(200);
+      expectScimError(await t.scim.patch(`/Groups/${g.id}`, patchBody({ op: 'add', path: 'members', value: [{ value: 'no-such-user' }] })), 400, 'invalidValue');
+    } finally {
+      await setAnswer('resource');
+    }
+  });
+
+  it('an unknown value is refused', async () => {
+    const res = await admin(t.http.patch('/admin/api/settings')).send({ groupPatchResponse: 'none' });
+    expect(res.status).toBe(400);
   });
 });
 

@@ -145,6 +145,41 @@ describe('turning ssoConfigured off', () => {
   });
 });
 
+describe('SCIM writes with several Admins (the guard reads up to the first who can sign in)', () => {
+  it('passes over Admins who cannot sign in, and names only the one a write locks out', async () => {
+    const a = await provisionAdmin('idp.admin.a@example.com');
+    const b = await provisionAdmin('idp.admin.b@example.com');
+    // The seeded local owner, the oldest Admin, can no longer sign in: the check must look further.
+    await admin.patch('/settings', { requireSso: true }).expect(200);
+
+    await t.scim.patch(`/Users/${a}`, patchBody({ op: 'replace', path: 'active', value: false })).expect(200);
+    expect(await eventsOfType(admin, 'guard.breached')).toHaveLength(0);
+
+    // B was the last Admin able to sign in: the write is undone, run again with the full check,
+    // and goes through (guard.scim "warn") with one breach naming B, linked to its request.
+    const res = await t.scim.patch(`/Users/${b}`, patchBody({ op: 'replace', path: 'active', value: false })).expect(200);
+    expect(res.body.active).toBe(false);
+    const breached = await eventsOfType(admin, 'guard.breached');
+    expect(breached).toHaveLength(1);
+    expect(breached[0]).toMatchObject({ level: 'error', userId: b });
+    expect(breached[0]!.message).toContain('idp.admin.b@example.com');
+    const request = (await admin.get(`/events/${breached[0]!.requestEventId}`).expect(200)).body;
+    expect(request).toMatchObject({ type: 'request', status: 200, userId: b });
+    expect(await eventsOfType(admin, 'user.deprovisioned')).toHaveLength(2);
+    expect(await adminUser(admin, b)).toMatchObject({ status: 'deprovisioned' });
+  });
+
+  it('under guard.scim "refuse" the same write is 409 and changes nothing', async () => {
+    const a = await provisionAdmin('idp.admin.a@example.com');
+    await admin.patch('/settings', { requireSso: true, guard: { scim: 'refuse' } }).expect(200);
+    const res = await t.scim.patch(`/Users/${a}`, patchBody({ op: 'replace', path: 'active', value: false })).expect(409);
+    expect(res.body.detail).toContain('idp.admin.a@example.com');
+    expect(await adminUser(admin, a)).toMatchObject({ status: 'active' });
+    expect(await eventsOfType(admin, 'user.deprovisioned')).toHaveLength(0);
+    expect(await eventsOfType(admin, 'guard.refused')).toHaveLength(1);
+  });
+});
+
 describe('admin-side actions (PRODUCT.md §8.1)', () => {
   const seededId = () => userIdOf(admin, 'admin@example.com');
 

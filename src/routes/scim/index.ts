@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
 import { notFound, forbidden, ScimError } from '../../scim/errors.js';
 import { detectIdp, type Idp } from '../../idp/detect-idp.js';
@@ -53,13 +53,14 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
 
   app.decorateRequest('scim', null as unknown as RequestContext);
   const faults = createFaultInjector();
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks (no promise per hook and request) where nothing is awaited: see app.ts.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.url.length > options.maxUrlLength) {
-      throw new ScimError(414, `the URL is longer than ${options.maxUrlLength} characters (MAX_URL_LENGTH); send long filters with POST .search`);
+      return done(new ScimError(414, `the URL is longer than ${options.maxUrlLength} characters (MAX_URL_LENGTH); send long filters with POST .search`));
     }
     const accountId = options.accountId ?? (request.params as { accountId?: string }).accountId ?? '';
     // The default account has one address, /scim/v2 (PRODUCT.md §7).
-    if (!options.accountId && accountId === DEFAULT_ACCOUNT) throw notFound('the default account is served at /scim/v2');
+    if (!options.accountId && accountId === DEFAULT_ACCOUNT) return done(notFound('the default account is served at /scim/v2'));
     request.scim = {
       accountId,
       idp: detectIdp(request.headers['user-agent'], undefined),
@@ -69,6 +70,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
       baseUrl: baseUrlOf(request) + scimPathOf(accountId),
       headers: safeHeaders(request),
     };
+    done();
   });
 
   await app.register(bearerAuth, {
@@ -80,7 +82,19 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   });
 
   // Once the body is parsed the IdP can also be told by the request's shape (Entra sends no agent).
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
+    let wait: Promise<void> | undefined;
+    try {
+      wait = prepare(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!wait) return done();
+    wait.then(() => done(), (error: Error) => done(error));
+  });
+
+  /** What every request needs before its route; a promise only when something must be awaited. */
+  const prepare = (request: FastifyRequest): Promise<void> | undefined => {
     const ctx = request.scim;
     const passwords: string[] = [];
     if (/[?&]$/.test(request.url)) rewritesOf(request).add('trailing-query-separator', 'url', request.url.slice(-1));
@@ -105,30 +119,39 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
     if (!account.settings.autoProvisioning) throw forbidden('SCIM is unavailable: Auto Provisioning User Management is turned off (autoProvisioning is false)');
     // PRODUCT.md §7: faults rehearse an IdP's retries; each one injected is journaled as such.
     const plan = faults.plan(ctx.accountId, account.settings.faults, request.method, request.url.slice(scimPathOf(ctx.accountId).length));
-    if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
-    if (plan.fault) {
-      app.journal.change(ctx, { type: 'fault.injected', level: 'warning', trigger: plan.fault.kind, message: plan.fault.detail, data: { status: plan.fault.status } });
-      // No Retry-After on the 429, as ZoomInfo's API sends none: the IdP's own back-off is rehearsed.
-      throw new ScimError(plan.fault.status, plan.fault.detail);
-    }
-    // Only for a request that will run: hashed off the event loop, before the write (passwords.ts).
-    if (passwords.length) ctx.passwordDigests = await hashPasswordsAhead(passwords);
-  });
+    const afterLatency = () => {
+      if (plan.fault) {
+        app.journal.change(ctx, { type: 'fault.injected', level: 'warning', trigger: plan.fault.kind, message: plan.fault.detail, data: { status: plan.fault.status } });
+        // No Retry-After on the 429, as ZoomInfo's API sends none: the IdP's own back-off is rehearsed.
+        throw new ScimError(plan.fault.status, plan.fault.detail);
+      }
+      // Only for a request that will run: hashed off the event loop, before the write (passwords.ts).
+      if (passwords.length) return hashPasswordsAhead(passwords).then((digests) => void (ctx.passwordDigests = digests));
+      return undefined;
+    };
+    if (plan.latencyMs > 0) return new Promise((resolve) => setTimeout(resolve, plan.latencyMs)).then(afterLatency);
+    return afterLatency();
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('content-type', responseContentType(request.headers.accept));
     // RFC 6750 §3: a 401 names the scheme; @fastify/bearer-auth's body is replaced by a SCIM error.
     if (reply.statusCode === 401) {
       reply.header('www-authenticate', 'Bearer realm="scim"');
-      return JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: unauthorizedDetail(request) });
+      return done(null, JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: unauthorizedDetail(request) }));
     }
     if (request.method !== 'GET' && typeof payload === 'string' && payload.length <= MAX_JOURNALED_RESPONSE) {
       (reply as unknown as { journaledResponse?: string }).journaledResponse = payload;
     }
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    journalResponse(request, reply);
+    done();
+  });
+
+  const journalResponse = (request: FastifyRequest, reply: FastifyReply): void => {
     // Refused tokens are journaled too (without a body): a wrong token is the commonest IdP setup error.
     if (!request.scim) return;
     // A write's answer was journaled inside its own transaction already (resource-routes.ts).
@@ -152,7 +175,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
     } catch (error) {
       request.log.error({ err: error }, 'could not journal the request');
     }
-  });
+  };
 
   await app.register(discoveryRoutes);
   await app.register(usersRoutes);

@@ -102,7 +102,7 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     checkProjection(rt, projection);
     const answer: Answer = {};
     request.scim.complete = (result) => {
-      if (result) {
+      if (result && status !== 204) {
         const json = service.toScimJson?.(request.scim, result as T, projection) ?? null;
         if (json !== null) answer.payload = json;
         else {
@@ -146,9 +146,21 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     return sendAnswer(reply, request, answer, row, 200);
   });
 
+  /**
+   * PRODUCT.md §8.3 `groupPatchResponse: "no-content"`: a group PATCH is answered 204 with its ETag
+   * (RFC 7644 §3.5.2 allows it), unless the request asks for a projection, which it then gets.
+   */
+  const patchAnswersNoContent = (request: FastifyRequest): boolean => {
+    if (rt.name !== 'Group' || app.store.accounts.find(request.scim.accountId)?.settings.groupPatchResponse !== 'no-content') return false;
+    const { attributes, excludedAttributes } = projectionOf(request);
+    return attributes === undefined && excludedAttributes === undefined;
+  };
+
   app.patch(`${base}/:id`, async (request: IdRequest, reply) => {
-    const answer = answerOf(request, reply, 200);
+    const status = patchAnswersNoContent(request) ? 204 : 200;
+    const answer = answerOf(request, reply, status);
     const row = performWrite(app, rt, service, request.scim, rewritesOf(request), { method: 'PATCH', id: request.params.id, body: request.body, ifMatch: ifMatch(request) })!;
+    if (status === 204) return reply.code(204).header('etag', etagOf(row.version)).send();
     return sendAnswer(reply, request, answer, row, 200);
   });
 

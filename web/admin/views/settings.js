@@ -44,6 +44,10 @@ const CHOICES = [
     ignore: 'ignore — drop them and journal each',
     reject: 'reject — 400 invalidValue naming them',
   }, 'With ignore, what the IdP sent that has nowhere to go is dropped and listed under the request\'s rewrites in the journal (rule unknown-attribute-dropped), so the mappings that go nowhere show without failing a provisioning run.'],
+  ['groupPatchResponse', 'What a group PATCH answers', {
+    resource: 'resource — 200 with the whole group',
+    'no-content': 'no-content — 204 with an ETag',
+  }, 'RFC 7644 allows both. With no-content, a member added to or removed from a big group is not answered with all its members; a PATCH that asks for attributes or excludedAttributes still gets 200 with them.'],
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
