@@ -5,7 +5,7 @@ import healthRoutes from './routes/health.js';
 import docsRoutes from './routes/docs.js';
 import scimScope from './routes/scim/index.js';
 import adminScope from './routes/admin/scope.js';
-import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from './model/accounts.js';
 import { bootstrap, type GeneratedTokens } from './bootstrap.js';
 import { clientErrorHandler, continueUnlessTooLarge, serverFactory } from './http-limits.js';
 import { frameworkErrorHandler } from './routes/scim/errors.js';

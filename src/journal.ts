@@ -1,5 +1,5 @@
 import type { EventsRepository, NewEvent } from './store/events-repository.js';
-import { DEFAULT_ACCOUNT } from './store/accounts-repository.js';
+import { DEFAULT_ACCOUNT } from './model/accounts.js';
 
 /** A refused request's path is journaled up to this many characters (anyone can send one). */
 export const MAX_REFUSED_PATH = 256;

@@ -88,7 +88,7 @@ export function createEventsRepository(db: Db, bounds: JournalBounds, defaultAct
   const prune = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND id <= (
       SELECT id FROM events WHERE account_id = @accountId ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
   // The same for refused requests (status 401, anyone can send them) alone, on the partial index
-  // events_refused (migrations/0003): `status = 401` is written out so the planner can use it.
+  // events_refused (migrations/0004): `status = 401` is written out so the planner can use it.
   const pruneRefused = db.prepare(`DELETE FROM events WHERE account_id = @accountId AND status = 401 AND id <= (
       SELECT id FROM events WHERE account_id = @accountId AND status = 401 ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
   const countRefused = db.prepare<[string], number>('SELECT count(*) FROM events WHERE account_id = ? AND status = 401').pluck();
@@ -314,11 +314,6 @@ export function createEventsRepository(db: Db, bounds: JournalBounds, defaultAct
       const raw = byId.get(accountId, id) as RawEvent | undefined;
       return raw ? fromRaw(raw) : null;
     },
-    /**
-     * Refused PUT, PATCH and DELETE requests on users, oldest first: what readiness needs to tell
-     * whether an IdP's deprovisioning went unanswered, and nothing more (no other column, no body
-     * of a DELETE, no body past JOURNAL_MAX_BODY).
-     */
     deprovisionTriggers(accountId: string): { trigger: string; count: number }[] {
       settle();
       return triggers.all(accountId);

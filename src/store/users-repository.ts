@@ -46,6 +46,14 @@ const fromRaw = (r: RawUserRow): UserRow => ({
   resource: r.resource,
 });
 
+/**
+ * An account's active Admins, oldest first. The role condition repeats the partial index
+ * users_admins (migrations/0003) word for word, so the planner may use it.
+ */
+const ACTIVE_ADMINS = `account_id = ?
+    AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'
+    AND active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL ORDER BY seq`;
+
 const VISIBLE = `scim_deleted_at IS NULL AND (source = 'scim' OR sso_linked = 1 OR @visibility = 'all')`;
 
 /**
@@ -197,12 +205,8 @@ export function createUsersRepository(db: Db) {
     map.set(key, value);
   };
 
-  const activeAdmins = db.prepare(`SELECT * FROM users WHERE account_id = ?
-    AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'
-    AND active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL ORDER BY seq`);
-  const activeAdminSignIns = db.prepare<[string], { sso_linked: number; source: string }>(`SELECT sso_linked, source FROM users WHERE account_id = ?
-    AND json_extract(resource, '$."urn:ietf:params:scim:schemas:extension:zoominfo:2.0:User".role') = 'Admin'
-    AND active = 1 AND scim_deleted_at IS NULL AND deprovisioned_by IS NULL ORDER BY seq`);
+  const activeAdmins = db.prepare(`SELECT * FROM users WHERE ${ACTIVE_ADMINS}`);
+  const activeAdminSignIns = db.prepare<[string], { sso_linked: number; source: string }>(`SELECT sso_linked, source FROM users WHERE ${ACTIVE_ADMINS}`);
   // Users a group removal left active in no group at all: what onGroupRemoval "none" lets happen.
   const strandedByGroupRemoval = db.prepare(`SELECT * FROM users u WHERE u.account_id = ? AND u.active = 1
     AND u.scim_deleted_at IS NULL AND u.sso_linked = 1

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../scripts/crash/server-process.js';
 
 /** Where Debian's postgresql package puts initdb and pg_ctl (they are not on PATH there). */
 const BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
@@ -15,16 +15,6 @@ const binary = (name: string): string | null => {
 
 /** Whether a PostgreSQL server can be started here (the postgresql package is installed). */
 export const postgresAvailable = (): boolean => binary('initdb') !== null && binary('pg_ctl') !== null;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 export interface PrivatePostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
@@ -68,6 +58,6 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 }
 
 function userIds(name: string): { uid: number; gid: number } {
-  const [uid, gid] = execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim().split('\n').concat(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
-  return { uid: Number(uid), gid: Number(gid) };
+  const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
