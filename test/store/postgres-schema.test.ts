@@ -50,11 +50,11 @@ describe.skipIf(!available)('the PostgreSQL schema', () => {
       WHERE (x.indisunique OR x.indisprimary) AND t.relname <> 'schema_migrations'`);
     expect(rows.length).toBeGreaterThanOrEqual(8);
     expect(rows.filter((r) => r.first !== 'account_id')).toEqual([]);
-    expect(new Set(rows.map((r) => r.table))).toEqual(new Set(['accounts', 'tokens', 'users', 'user_emails', 'groups', 'group_members', 'events']));
+    expect(new Set(rows.map((r) => r.table))).toEqual(new Set(['accounts', 'tokens', 'users', 'user_emails', 'groups', 'group_members', 'events', 'admin_sessions', 'windows']));
   });
 
   it('refuses a second userName per account without case, and allows it in another account', async () => {
-    await client.query(`INSERT INTO accounts (account_id, name, created_at) VALUES ('a', 'A', now()), ('b', 'B', now())`);
+    await client.query(`INSERT INTO accounts (account_id, name, created_at) VALUES ('a', 'A', '2026-01-01T00:00:00.000Z'), ('b', 'B', '2026-01-01T00:00:00.000Z')`);
     const insert = (account: string, id: string, userName: string) =>
       client.query(
         `INSERT INTO users (account_id, id, user_name, user_name_key, source, created_at, last_modified, resource)
@@ -65,7 +65,8 @@ describe.skipIf(!available)('the PostgreSQL schema', () => {
     await insert('b', 'u1', 'ada@example.com');
     await expect(insert('a', 'u2', 'ADA@example.com')).rejects.toMatchObject({ code: '23505', constraint: 'users_user_name' });
     // A member row cannot point at another account's group: the foreign key carries account_id.
-    await client.query(`INSERT INTO groups (account_id, id, display_name, display_name_key, created_at, last_modified, resource) VALUES ('a', 'g1', 'G', 'g', now(), now(), '{}')`);
-    await expect(client.query(`INSERT INTO group_members (account_id, group_id, member_id) VALUES ('b', 'g1', 'u1')`)).rejects.toMatchObject({ code: '23503' });
+    const { rows } = await client.query<{ seq: string }>(`INSERT INTO groups (account_id, id, display_name, display_name_key, created_at, last_modified, resource)
+      VALUES ('a', 'g1', 'G', 'g', now(), now(), '{}') RETURNING seq`);
+    await expect(client.query(`INSERT INTO group_members (account_id, group_seq, member_id) VALUES ('b', $1, 'u1')`, [rows[0]!.seq])).rejects.toMatchObject({ code: '23503' });
   });
 });

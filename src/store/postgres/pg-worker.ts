@@ -1,0 +1,94 @@
+/**
+ * The thread that owns the PostgreSQL connections of a sandbox process (sync-connection.ts): it runs
+ * the statements the main thread sends, one at a time and in order, on one connection, and counts
+ * the change notifications other processes send on a second one.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import pg from 'pg';
+import { migratePostgres } from './migrate.js';
+
+export interface WorkerInput {
+  url: string;
+  port: MessagePort;
+  /** [0]: replies ready (the main thread waits on it); [1]: change notifications seen. */
+  signal: SharedArrayBuffer;
+  channel: string;
+  migrate: boolean;
+}
+
+export type Request =
+  | { kind: 'query'; sql: string; params: unknown[] }
+  | { kind: 'send'; sql: string; params: unknown[] }
+  | { kind: 'close' };
+
+export interface WireError {
+  message: string;
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+export type Reply = { ok: true; rows: Record<string, unknown>[]; rowCount: number } | { ok: false; error: WireError };
+
+// Counts and identities are bigint: they stay far below 2^53, and the rest of the code reads numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+// JSON columns come back as their text, byte for byte: the store hands out the text it was given.
+pg.types.setTypeParser(pg.types.builtins.JSON, (value: string) => value);
+pg.types.setTypeParser(pg.types.builtins.JSONB, (value: string) => value);
+
+const { url, port, signal, channel, migrate } = workerData as WorkerInput;
+const flags = new Int32Array(signal);
+
+const wireError = (error: unknown): WireError => {
+  const e = error as { message?: string; code?: string; constraint?: string; detail?: string };
+  return { message: e.message ?? String(error), code: e.code, constraint: e.constraint, detail: e.detail };
+};
+
+function reply(message: Reply): void {
+  port.postMessage(message);
+  Atomics.store(flags, 0, 1);
+  Atomics.notify(flags, 0);
+}
+
+async function main(): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: 'zi-scim' });
+  const listener = new pg.Client({ connectionString: url, application_name: 'zi-scim-listen' });
+  // A connection that breaks fails the statements waiting on it; the next one reports it.
+  client.on('error', () => undefined);
+  listener.on('error', () => undefined);
+  try {
+    await client.connect();
+    if (migrate) await migratePostgres(client);
+    await listener.connect();
+    listener.on('notification', () => Atomics.add(flags, 1, 1));
+    await listener.query(`LISTEN ${channel}`);
+  } catch (error) {
+    reply({ ok: false, error: wireError(error) });
+    await Promise.allSettled([client.end(), listener.end()]);
+    return;
+  }
+  reply({ ok: true, rows: [], rowCount: 0 });
+
+  let queue: Promise<unknown> = Promise.resolve();
+  port.on('message', (request: Request) => {
+    if (request.kind === 'send') {
+      // Fire and forget, yet in order: pg runs one connection's statements one after another.
+      queue = client.query(request.sql, request.params).catch(() => undefined);
+      return;
+    }
+    if (request.kind === 'close') {
+      void queue.finally(async () => {
+        await Promise.allSettled([client.end(), listener.end()]);
+        reply({ ok: true, rows: [], rowCount: 0 });
+        port.close();
+      });
+      return;
+    }
+    client.query(request.sql, request.params).then(
+      (result) => reply({ ok: true, rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? 0 }),
+      (error: unknown) => reply({ ok: false, error: wireError(error) }),
+    );
+  });
+}
+
+void main();
