@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', async (_request, reply) => {
     try {
-      app.store.db.prepare('SELECT 1').get();
+      app.store.ping();
       return { status: 'ok' };
     } catch {
       return reply.code(503).send({ status: 'unavailable' });

@@ -4,7 +4,15 @@ import { createGroupsRepository } from './groups-repository.js';
 import { createAccountsRepository } from './accounts-repository.js';
 import { createEventsRepository, DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED, type Actor, type JournalBounds } from './events-repository.js';
 import { createRehearsalRepository } from './rehearsal-repository.js';
-import { createNamesRepository } from './names-repository.js';
+import { createNamesRepository, type NamesRepository } from './names-repository.js';
+import { createMemorySharedState } from './memory-shared-state.js';
+import type { UsersRepository } from './users-repository.js';
+import type { GroupsRepository } from './groups-repository.js';
+import type { AccountsRepository } from './accounts-repository.js';
+import type { EventsRepository } from './events-repository.js';
+import type { RehearsalRepository } from './rehearsal-repository.js';
+import type { SharedState } from '../model/shared-state.js';
+import type { PgDb } from './postgres/pg-db.js';
 
 interface OpenBatch {
   /** Settles when the batch's COMMIT has run: resolved once committed, rejected if it failed. */
@@ -13,7 +21,46 @@ interface OpenBatch {
   reject: (error: unknown) => void;
 }
 
-/** Every repository over one database, and the transaction that makes a request all-or-nothing. */
+/**
+ * The one seam between the sandbox and its database (docs/storage.md): every repository, and the
+ * transactions that make a use case all-or-nothing. Two implementations: SQLite (this file, the
+ * embedded default) and PostgreSQL (postgres/store.ts, DATABASE_URL). Both are synchronous.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly users: UsersRepository;
+  readonly groups: GroupsRepository;
+  readonly accounts: AccountsRepository;
+  readonly events: EventsRepository;
+  readonly rehearsal: RehearsalRepository;
+  readonly names: NamesRepository;
+  /** Sessions and counting windows that every process serving the database must share. */
+  readonly shared: SharedState;
+  /** Runs fn in one transaction of its own: committed when it returns, undone when it throws. */
+  transaction<T>(fn: () => T): T;
+  /**
+   * Runs a SCIM write: all or nothing, and serialised with every other write to the database. The
+   * caller acknowledges nothing before `durable()` settles (the app's onSend hook waits for it).
+   */
+  batched<T>(fn: () => T): T;
+  /** Settles when everything written so far is committed; undefined when nothing is pending. */
+  durable(): Promise<void> | undefined;
+  /** Throws unless the database answers (the health check). */
+  ping(): void;
+  /** Writes what is deferred and closes the database. */
+  close(): void;
+}
+
+export interface SqliteStore extends Store {
+  readonly backend: 'sqlite';
+  readonly db: Db;
+}
+
+export interface PostgresStore extends Store {
+  readonly backend: 'postgres';
+  readonly db: PgDb;
+}
+
 export interface StoreOptions {
   journalMaxEvents: number;
   journalMaxRefused?: number;
@@ -22,7 +69,7 @@ export interface StoreOptions {
   actor?: Actor;
 }
 
-export function createStore(db: Db, options: StoreOptions) {
+export function createStore(db: Db, options: StoreOptions): SqliteStore {
   const bounds: JournalBounds = {
     maxEvents: options.journalMaxEvents,
     maxRefused: options.journalMaxRefused ?? DEFAULT_JOURNAL_MAX_REFUSED,
@@ -77,7 +124,9 @@ export function createStore(db: Db, options: StoreOptions) {
     open.resolve();
   }
 
+  const ping = db.prepare('SELECT 1');
   return {
+    backend: 'sqlite',
     db,
     users,
     groups: createGroupsRepository(db),
@@ -85,7 +134,9 @@ export function createStore(db: Db, options: StoreOptions) {
     events,
     rehearsal: createRehearsalRepository(db, flushEvents, bounds.maxBody),
     names: createNamesRepository(db),
-    /** Runs fn in one SQLite transaction (BEGIN IMMEDIATE: writers queue instead of failing). */
+    shared: createMemorySharedState(),
+    ping: () => void ping.get(),
+    /** BEGIN IMMEDIATE: writers (another process's too) queue instead of failing. */
     transaction<T>(fn: () => T): T {
       if (!db.inTransaction) {
         // An open batch commits first: this transaction is committed on its own, when it returns.
@@ -96,11 +147,7 @@ export function createStore(db: Db, options: StoreOptions) {
       }
       return db.transaction(fn).immediate();
     },
-    /**
-     * Runs fn as part of the current batch of writes (see above): in its own savepoint, committed
-     * with the others of this turn of the event loop. The caller must not acknowledge anything
-     * before `durable()` settles; the HTTP app's onSend hook does that for every answer.
-     */
+    /** Part of the current batch of writes (see above): in its own savepoint, committed with the others. */
     batched<T>(fn: () => T): T {
       // Some errors (I/O, disk full) make SQLite roll the whole transaction back: that batch failed.
       if (batch && !db.inTransaction) {
@@ -125,11 +172,9 @@ export function createStore(db: Db, options: StoreOptions) {
       }
       return db.transaction(fn)(); // nested in the open transaction: a SAVEPOINT
     },
-    /** Settles when everything written so far is committed; undefined when nothing is pending. */
     durable(): Promise<void> | undefined {
       return batch?.committed;
     },
-    /** Commits the open batch and the deferred journal events, and closes the database. */
     close(): void {
       if (!db.open) return;
       try {
@@ -142,4 +187,3 @@ export function createStore(db: Db, options: StoreOptions) {
   };
 }
 
-export type Store = ReturnType<typeof createStore>;

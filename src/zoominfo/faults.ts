@@ -1,4 +1,5 @@
 import type { Faults } from '../model/settings.js';
+import type { SharedState } from '../model/shared-state.js';
 
 export interface InjectedFault {
   kind: 'rate-limit' | 'error';
@@ -19,28 +20,28 @@ const applies = (faults: Faults, method: string, scimPath: string): boolean => {
   );
 };
 
+/** The rate limit's window of an account in the shared state. */
+const RATE_WINDOW = 'fault-rate-limit';
+
 /**
  * Decides, per SCIM request, which configured fault it meets. The rate limit counts requests per
- * account in fixed windows, as ZoomInfo's API does; injected errors are drawn at `errorRate`.
+ * account in fixed windows, as ZoomInfo's API does, in the store's shared state: N replicas on one
+ * PostgreSQL database count one window, as one ZoomInfo would. Injected errors are drawn at
+ * `errorRate`.
  */
-export function createFaultInjector(random: () => number = Math.random, now: () => number = Date.now) {
-  const windows = new Map<string, { start: number; count: number; rule: string }>();
+export function createFaultInjector(windows: SharedState['windows'], random: () => number = Math.random, now: () => number = Date.now) {
+  // Accounts this process has counted: only they can have a window to drop when the rule goes.
+  const counted = new Set<string>();
   return {
     plan(accountId: string, faults: Faults, method: string, scimPath: string): FaultPlan {
       // Turned off: the next rate limit starts with a fresh window, even with the same rule.
-      if (!faults.rateLimit) windows.delete(accountId);
+      if (!faults.rateLimit && counted.delete(accountId)) windows.remove(accountId, RATE_WINDOW);
       if (!applies(faults, method, scimPath)) return { latencyMs: 0, fault: null };
       if (faults.rateLimit) {
         const { requests, windowSeconds } = faults.rateLimit;
-        const at = now();
         // A changed rule starts a fresh window, so a rehearsal begins with the full allowance.
-        const rule = `${requests}/${windowSeconds}`;
-        let window = windows.get(accountId);
-        if (!window || window.rule !== rule || at - window.start >= windowSeconds * 1000) {
-          window = { start: at, count: 0, rule };
-          windows.set(accountId, window);
-        }
-        window.count++;
+        counted.add(accountId);
+        const window = windows.hit(accountId, RATE_WINDOW, `${requests}/${windowSeconds}`, windowSeconds * 1000, now());
         if (window.count > requests) {
           return {
             latencyMs: faults.latencyMs,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemorySharedState } from '../../src/store/memory-shared-state.js';
 import { createAdminSessions, FAILURE_WINDOW_MS, SESSION_TTL_MS } from '../../src/routes/admin/session.js';
 import { WEB_DIR } from '../../src/routes/admin/view.js';
 import { ADMIN_TOKEN, createTestApp, SCIM_TOKEN, userBody, type TestApp } from '../helpers/test-app.js';
@@ -146,7 +147,7 @@ describe('sign-in, session cookie and CSRF', () => {
 describe('session store', () => {
   it('expires sessions after 12 hours', () => {
     let now = 1_000_000;
-    const sessions = createAdminSessions(() => now);
+    const sessions = createAdminSessions(createMemorySharedState(), () => now);
     const s = sessions.create();
     now += SESSION_TTL_MS - 1;
     expect(sessions.find(s.id)).not.toBeNull();
@@ -157,7 +158,7 @@ describe('session store', () => {
 
   it('blocks an address after 5 failures until the minute is over', () => {
     let now = 0;
-    const sessions = createAdminSessions(() => now);
+    const sessions = createAdminSessions(createMemorySharedState(), () => now);
     for (let i = 0; i < 4; i++) sessions.recordFailure('10.0.0.1');
     expect(sessions.blockedFor('10.0.0.1')).toBe(0);
     sessions.recordFailure('10.0.0.1');

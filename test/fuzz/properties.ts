@@ -18,6 +18,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { ADMIN_TOKEN, SCIM_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { sqliteDb } from '../helpers/database.js';
 import { FUZZ_KINDS, URN, formatRequest, fuzzRequest, percentEncode, type FuzzKind, type FuzzRequest } from './arbitraries.js';
 
 /** RFC 7644 §3.12, Table 9. */
@@ -139,7 +140,7 @@ export interface FuzzHarness {
 /** Starts one real app (fresh SQLite file, real HTTP) and seeds three users and two groups. */
 export async function createFuzzHarness(): Promise<FuzzHarness> {
   const t = await createTestApp({ BODY_LIMIT: FUZZ_BODY_LIMIT });
-  const db = t.app.store.db;
+  const db = sqliteDb(t.app.store);
   const { port } = t.app.server.address() as AddressInfo;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const ids: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, ADMIN_TOKEN, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, type TestApp } from '../helpers/test-app.js';
+import { sqliteDb } from '../helpers/database.js';
 import { project } from '../../src/scim/projection.js';
 import { groupResourceType, userResourceType } from '../../src/scim/schema/resource-types.js';
 
@@ -54,7 +55,7 @@ describe('group commit', () => {
 
   it('when the commit fails, no write of the batch is acknowledged and none is kept', async () => {
     t = await createTestApp();
-    const db = t.app.store.db;
+    const db = sqliteDb(t.app.store);
     const exec = db.exec.bind(db);
     let failures = 1;
     db.exec = (sql: string) => {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { sqliteDb } from '../helpers/database.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const fileSize = () => {
-  t.app.store.db.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteDb(t.app.store).pragma('wal_checkpoint(TRUNCATE)');
   return statSync(t.databasePath).size;
 };
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createTestApp, patchBody, userBody, type TestApp } from '../helpers/test-app.js';
+import { sqlValue } from '../helpers/database.js';
 import { expectScimError } from '../helpers/scim-http.js';
 import { ndjson } from '../zoominfo/support.js';
 
@@ -11,7 +12,7 @@ afterAll(() => t.close());
 
 const newest = () => t.app.store.events.list({ accountId: 'default', type: 'request', order: 'newest', offset: 0, limit: 1 })[0]!;
 const storedLength = (id: number, column: 'request' | 'response') =>
-  t.app.store.db.prepare(`SELECT length(${column}) FROM events WHERE id = ?`).pluck().get(id) as number;
+  sqlValue<number>(t.app.store, `SELECT length(CAST(${column} AS TEXT)) FROM events WHERE id = ?`, [id]);
 
 describe('journaled bodies are bounded (issue 13, item 5)', () => {
   it('a refused 200 KB PATCH keeps the head of its body, says it was cut, and stores at most JOURNAL_MAX_BODY', async () => {

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, userBody, type TestApp } from '../helpers/test-app.js';
+import { sqlRows, sqlValue } from '../helpers/database.js';
 import { verifyPassword } from '../../src/zoominfo/passwords.js';
 
 let t: TestApp;
@@ -21,7 +22,7 @@ describe('passwords are hashed off the event loop (issue 13, item 7)', () => {
     expect(res.body.Operations.every((op: { status: string }) => op.status === '201')).toBe(true);
     // scrypt inside the transactions held it about 50 ms per password: 3 s for 60.
     expect(delay.max / 1e6).toBeLessThan(600);
-    const digests = t.app.store.db.prepare('SELECT user_name, password_digest FROM users WHERE password_digest IS NOT NULL').all() as { user_name: string; password_digest: string }[];
+    const digests = sqlRows<{ user_name: string; password_digest: string }>(t.app.store, 'SELECT user_name, password_digest FROM users WHERE password_digest IS NOT NULL');
     expect(digests).toHaveLength(60);
     for (const [i, body] of bodies.entries()) {
       const row = digests.find((d) => d.user_name === body.userName)!;
@@ -32,7 +33,7 @@ describe('passwords are hashed off the event loop (issue 13, item 7)', () => {
   it('two users with the same password get different salts', async () => {
     const a = (await t.scim.post('/Users', { ...userBody(), password: 'Same-Secret-1' }).expect(201)).body;
     const b = (await t.scim.post('/Users', { ...userBody(), password: 'Same-Secret-1' }).expect(201)).body;
-    const digestOf = (id: string) => t.app.store.db.prepare('SELECT password_digest FROM users WHERE id = ?').pluck().get(id) as string;
+    const digestOf = (id: string) => sqlValue<string>(t.app.store, 'SELECT password_digest FROM users WHERE id = ?', [id]);
     expect(digestOf(a.id)).not.toBe(digestOf(b.id));
     expect(verifyPassword('Same-Secret-1', digestOf(a.id))).toBe(true);
   });

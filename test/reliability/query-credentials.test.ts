@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN, SCIM_TOKEN } from '../helpers/test-app.js';
+import { sqlRows } from '../helpers/database.js';
 
 describe('a credential in the query string is neither journaled nor logged (issue 13, item 13)', () => {
   it('access_token, token and api_key values are [redacted] in journaled paths and in debug logs', async () => {
@@ -22,7 +23,7 @@ describe('a credential in the query string is neither journaled nor logged (issu
       await http.get('/accounts/ghost/scim/v2/Users?api_key=query-secret-two').expect(401);
       await http.get('/admin/api/users?token=query-secret-three').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
       app.store.events.flush();
-      const paths = (app.store.db.prepare('SELECT path FROM events WHERE path IS NOT NULL').pluck().all() as string[]).join('\n');
+      const paths = sqlRows<{ path: string }>(app.store, 'SELECT path FROM events WHERE path IS NOT NULL').map((r) => r.path).join('\n');
       expect(paths).toContain('access_token=[redacted]&count=1');
       expect(paths).toContain('?startIndex=1&ACCESS_TOKEN=[redacted]');
       expect(logs).toContain('[redacted]');

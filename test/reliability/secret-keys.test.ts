@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createTestApp, PATCH_OP, USER_SCHEMA, userBody, type TestApp } from '../helpers/test-app.js';
+import { sqlRows } from '../helpers/database.js';
 import { ndjson } from '../zoominfo/support.js';
 
 let t: TestApp;
@@ -14,7 +15,9 @@ const KEYS = ['password ', ' password', 'password\t', 'Password\n', `${USER_SCHE
 
 const journalText = () => {
   t.app.store.events.flush();
-  return (t.app.store.db.prepare("SELECT group_concat(coalesce(request, '') || coalesce(response, '') || coalesce(data, '') || coalesce(rewrites, ''), ' ') FROM events").pluck().get() as string) ?? '';
+  return sqlRows<Record<string, string | null>>(t.app.store, 'SELECT CAST(request AS TEXT) AS a, CAST(response AS TEXT) AS b, CAST(data AS TEXT) AS c, CAST(rewrites AS TEXT) AS d FROM events')
+    .map((r) => Object.values(r).map((v) => v ?? '').join(''))
+    .join(' ');
 };
 
 describe('a password under a key the write trims is redacted all the same (issue 13, item 6)', () => {

@@ -4,6 +4,7 @@ import { ADMIN_TOKEN, SCIM_TOKEN, createTestApp, userBody, type TestApp } from '
 import { runFixture } from '../../src/replay/run-fixture.js';
 import type { Fixture } from '../../src/replay/fixture.js';
 import { createFaultInjector } from '../../src/zoominfo/faults.js';
+import { createMemorySharedState } from '../../src/store/memory-shared-state.js';
 import { noFaults } from '../../src/model/settings.js';
 
 let t: TestApp;
@@ -47,14 +48,14 @@ describe('fault injection (PRODUCT.md §7)', () => {
   });
 
   it('adds latency (measured by the injector, not by a timed test)', () => {
-    const injector = createFaultInjector(() => 0.5, () => 0);
+    const injector = createFaultInjector(createMemorySharedState().windows, () => 0.5, () => 0);
     expect(injector.plan('a', { ...noFaults(), latencyMs: 250 }, 'GET', '/Users').latencyMs).toBe(250);
     expect(injector.plan('a', { ...noFaults(), latencyMs: 250, methods: ['PATCH'] }, 'GET', '/Users').latencyMs).toBe(0);
   });
 
   it('a rate-limit window resets after windowSeconds', () => {
     let clock = 0;
-    const injector = createFaultInjector(() => 1, () => clock);
+    const injector = createFaultInjector(createMemorySharedState().windows, () => 1, () => clock);
     const faults = { ...noFaults(), rateLimit: { requests: 1, windowSeconds: 10 } };
     expect(injector.plan('a', faults, 'GET', '/Users').fault).toBeNull();
     expect(injector.plan('a', faults, 'GET', '/Users').fault?.status).toBe(429);
@@ -64,7 +65,7 @@ describe('fault injection (PRODUCT.md §7)', () => {
   });
 
   it('a rate limit turned off and on again with the same rule starts a fresh window', () => {
-    const injector = createFaultInjector(() => 1, () => 0);
+    const injector = createFaultInjector(createMemorySharedState().windows, () => 1, () => 0);
     const faults = { ...noFaults(), rateLimit: { requests: 1, windowSeconds: 600 } };
     expect(injector.plan('a', faults, 'GET', '/Users').fault).toBeNull();
     expect(injector.plan('a', faults, 'GET', '/Users').fault?.status).toBe(429);

@@ -33,7 +33,7 @@ const adminScope: FastifyPluginAsync = async (app) => {
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
-  app.decorate('adminSessions', createAdminSessions(Date.now, () => app.store.accounts.tokenStamp(DEFAULT_ACCOUNT, 'admin')));
+  app.decorate('adminSessions', createAdminSessions(app.store.shared, Date.now, () => app.store.accounts.tokenStamp(DEFAULT_ACCOUNT, 'admin')));
   app.setErrorHandler(adminErrorHandler);
   await app.register(adminSessionRoutes);
   await app.register(adminViewRoutes);

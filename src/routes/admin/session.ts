@@ -2,10 +2,14 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AdminError } from './errors.js';
+import { DEFAULT_ACCOUNT } from '../../model/accounts.js';
+import { NO_ACCOUNT, type SharedState, type StoredSession } from '../../model/shared-state.js';
 
 /**
  * Admin view sessions (PRODUCT.md §5): the view signs in once with the admin token and then holds an
- * HttpOnly, SameSite=Strict cookie. Sessions live in memory (a restart signs everyone out) for 12 h.
+ * HttpOnly, SameSite=Strict cookie, for 12 h. Sessions and failed sign-ins live in the store's shared
+ * state: in memory on SQLite (a restart signs everyone out), in tables on PostgreSQL (every replica
+ * knows every session, and counts every failure).
  * Every state-changing request made with the cookie must carry the session's CSRF token in
  * X-CSRF-Token; the bearer admin token keeps working as before and needs none.
  */
@@ -21,15 +25,8 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const MAX_FAILURES = 5;
 export const FAILURE_WINDOW_MS = 60 * 1000;
 const MAX_SESSIONS = 1000;
-const MAX_TRACKED_ADDRESSES = 10_000;
 
-export interface AdminSession {
-  id: string;
-  csrfToken: string;
-  expiresAt: number;
-  /** The admin token's stamp at sign-in: a session outlives no rotation of the token. */
-  credential: string | null;
-}
+export type AdminSession = StoredSession;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,54 +48,38 @@ const sameSecret = (a: string, b: string): boolean => {
  * stamps the current admin token: rotating it (admin API, or `zi-scim token rotate --admin` in
  * another process) ends every session signed in with the old one, not 12 h later.
  */
-export function createAdminSessions(now: () => number = Date.now, credential: () => string | null = () => null) {
-  const sessions = new Map<string, AdminSession>();
-  const failures = new Map<string, { count: number; windowEnds: number }>();
-
-  const sweep = () => {
-    const t = now();
-    for (const [id, s] of sessions) if (s.expiresAt <= t) sessions.delete(id);
-    for (const [ip, f] of failures) if (f.windowEnds <= t) failures.delete(ip);
-  };
-
+export function createAdminSessions(shared: SharedState, now: () => number = Date.now, credential: () => string | null = () => null) {
+  const { sessions, windows } = shared;
+  const failures = (ip: string) => `admin-sign-in ${ip}`;
   return {
     create(): AdminSession {
-      sweep();
-      // A bound on memory: the oldest session goes first (Map keeps insertion order).
-      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
       const session = { id: randomToken(), csrfToken: randomToken(), expiresAt: now() + SESSION_TTL_MS, credential: credential() };
-      sessions.set(session.id, session);
+      sessions.put(DEFAULT_ACCOUNT, session, MAX_SESSIONS, now());
       return session;
     },
     find(id: string | undefined): AdminSession | null {
       if (!id) return null;
-      const session = sessions.get(id);
+      const session = sessions.get(DEFAULT_ACCOUNT, id);
       if (!session) return null;
       if (session.expiresAt <= now() || session.credential !== credential()) {
-        sessions.delete(id);
+        sessions.remove(DEFAULT_ACCOUNT, id);
         return null;
       }
       return session;
     },
     end(id: string): void {
-      sessions.delete(id);
+      sessions.remove(DEFAULT_ACCOUNT, id);
     },
     /** Milliseconds until this address may try again, or 0 when it may now. */
     blockedFor(ip: string): number {
-      const f = failures.get(ip);
-      if (!f || f.windowEnds <= now()) return 0;
-      return f.count >= MAX_FAILURES ? f.windowEnds - now() : 0;
+      const f = windows.get(NO_ACCOUNT, failures(ip));
+      if (!f) return 0;
+      const windowEnds = f.startedAt + FAILURE_WINDOW_MS;
+      if (windowEnds <= now()) return 0;
+      return f.count >= MAX_FAILURES ? windowEnds - now() : 0;
     },
     recordFailure(ip: string): void {
-      const t = now();
-      const f = failures.get(ip);
-      if (!f || f.windowEnds <= t) {
-        if (failures.size >= MAX_TRACKED_ADDRESSES) sweep();
-        if (failures.size >= MAX_TRACKED_ADDRESSES) failures.delete(failures.keys().next().value!);
-        failures.set(ip, { count: 1, windowEnds: t + FAILURE_WINDOW_MS });
-      } else {
-        f.count += 1;
-      }
+      windows.hit(NO_ACCOUNT, failures(ip), 'failures', FAILURE_WINDOW_MS, now());
     },
   };
 }

@@ -52,7 +52,7 @@ const scimScope: FastifyPluginAsync<ScimScopeOptions> = async (app, options) => 
   );
 
   app.decorateRequest('scim', null as unknown as RequestContext);
-  const faults = createFaultInjector();
+  const faults = createFaultInjector(app.store.shared.windows);
   // Callback-style hooks (no promise per hook and request) where nothing is awaited: see app.ts.
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.url.length > options.maxUrlLength) {
