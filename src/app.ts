@@ -64,7 +64,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Before any scope is registered, so that every route inherits it.
   app.addHook('preParsing', continueUnlessTooLarge);
   await app.register(storePlugin, {
-    databasePath: config.databasePath,
+    location: { databasePath: config.databasePath, databaseUrl: config.databaseUrl },
     journalMaxEvents: config.journalMaxEvents,
     journalMaxRefused: config.journalMaxRefused,
     journalMaxBody: config.journalMaxBody,

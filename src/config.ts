@@ -42,6 +42,11 @@ const configSchema = z.object({
   PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/sandbox.db'),
+  // PRODUCT.md §8.5: a PostgreSQL database instead of the SQLite file, for N processes on one database.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/./i, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
   SCIM_TOKEN: token.optional(),
   ADMIN_TOKEN: token.optional(),
   BODY_LIMIT: byteSize.default(10 * 1024 * 1024),
@@ -75,6 +80,8 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** A PostgreSQL URL: when set, the store is there and DATABASE_PATH is not used. */
+  databaseUrl?: string;
   scimToken?: string;
   adminToken?: string;
   bodyLimit: number;
@@ -144,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     port: c.PORT,
     host: c.HOST,
     databasePath: c.DATABASE_PATH,
+    databaseUrl: c.DATABASE_URL,
     scimToken: c.SCIM_TOKEN,
     adminToken: c.ADMIN_TOKEN,
     bodyLimit: c.BODY_LIMIT,

@@ -1,10 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 import { buildApp, publicBaseUrl } from './app.js';
 import type { GeneratedTokens } from './bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { listenFailure, StartupError } from './startup-error.js';
+import { describeLocation } from './store/open-store.js';
 
 /** Starts the sandbox: config -> buildApp -> listen, with a graceful stop on SIGTERM/SIGINT. */
 export async function serve(config: Config): Promise<void> {
@@ -40,7 +40,7 @@ export async function serve(config: Config): Promise<void> {
 
 /** What a start prints: where to point the IdP and the browser, and where each token comes from. */
 function banner(config: Config, base: string, generated: GeneratedTokens): string {
-  const database = config.databasePath === ':memory:' ? ':memory: (nothing is kept after a stop)' : resolve(config.databasePath);
+  const database = describeLocation(config);
   const lines = [`SCIM base URL:  ${base}/scim/v2`, `Admin view:     ${base}/admin`, `Database:       ${database}`];
   const token = (label: string, value: string | undefined, variable: string, fromEnv: boolean, rotate: string) => {
     // Printed once, on the start that generated it; only its digest is stored.

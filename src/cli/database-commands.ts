@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
-import { openDatabase } from '../store/open-database.js';
-import { createStore, type Store } from '../store/store.js';
+import { describeLocation, openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { DEFAULT_ACCOUNT, type TokenKind } from '../store/accounts-repository.js';
 import { bootstrap } from '../bootstrap.js';
 import { resetAccount } from '../zoominfo/reset.js';
@@ -23,19 +23,22 @@ export interface Target {
  * would otherwise make a new database and act on it, while the sandbox the user meant is untouched.
  */
 export function withStore<T>(config: Config, target: Target, fn: (store: Store) => T): T {
-  const path = config.databasePath === ':memory:' ? ':memory:' : resolve(config.databasePath);
-  if (path !== ':memory:' && !existsSync(path) && !target.create) {
-    throw new StartupError(`no database at ${path} (--database-path, DATABASE_PATH); name the sandbox's file, or add --create to make a new one`);
+  if (!config.databaseUrl) {
+    const path = config.databasePath === ':memory:' ? ':memory:' : resolve(config.databasePath);
+    if (path !== ':memory:' && !existsSync(path) && !target.create) {
+      throw new StartupError(`no database at ${path} (--database-path, DATABASE_PATH); name the sandbox's file, or add --create to make a new one`);
+    }
   }
-  process.stderr.write(`database: ${path} (account ${target.account})\n`);
-  const store = createStore(openDatabase(path), { journalMaxEvents: config.journalMaxEvents, journalMaxRefused: config.journalMaxRefused, journalMaxBody: config.journalMaxBody, actor: 'cli' });
+  const where = describeLocation(config);
+  process.stderr.write(`database: ${where} (account ${target.account})\n`);
+  const store = openStore(config, { journalMaxEvents: config.journalMaxEvents, journalMaxRefused: config.journalMaxRefused, journalMaxBody: config.journalMaxBody, actor: 'cli' });
   try {
     // A command run before the first start still leaves usable tokens behind: print them once. Pins
     // stay as the server set them: this shell's environment is not the server's.
     const generated = bootstrap(store, {}, { applyPins: false });
     if (generated.scimToken) process.stdout.write(`SCIM token (generated now): ${generated.scimToken}\n`);
     if (generated.adminToken) process.stdout.write(`Admin token (generated now): ${generated.adminToken}\n`);
-    if (!store.accounts.find(target.account)) throw new StartupError(`no account "${target.account}" in ${path} (--account)`);
+    if (!store.accounts.find(target.account)) throw new StartupError(`no account "${target.account}" in ${where} (--account)`);
     return fn(store);
   } finally {
     store.close();

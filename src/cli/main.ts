@@ -18,7 +18,8 @@ const wrap = (words: string[]): string =>
 
 const DATABASE_NOTE = `The database is --database-path (or DATABASE_PATH, default ./data/sandbox.db, relative to
 the current folder); its path is printed. A file that does not exist is refused (exit 2) unless
---create is given.`;
+--create is given. --database-url (or DATABASE_URL, postgres://...) names a PostgreSQL database
+instead, as the server's.`;
 
 const HELP: Record<string, string> = {
   main: `zi-scim: a local stand-in for ZoomInfo's SCIM 2.0 endpoint
@@ -104,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     case 'reset': {
       const { values } = parse(args, { ...DATABASE_OPTIONS, force: { type: 'boolean' } });
       if (values.help) return help('reset');
-      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      const config = loadConfig(process.env, flags(databaseFlags(values)));
       return (await databaseCommands()).resetCommand(config, target(values), values.force === true);
     }
     case 'token': {
@@ -113,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
       if (positionals[0] !== 'rotate' || positionals.length !== 1) throw new UsageError('usage: zi-scim token rotate [--admin] [--database-path P] [--account ID]');
       // One admin token serves every account (PRODUCT.md §7).
       if (values.admin && values.account !== undefined) throw new UsageError('the admin token belongs to the whole sandbox: --account does not apply to --admin');
-      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      const config = loadConfig(process.env, flags(databaseFlags(values)));
       return (await databaseCommands()).rotateTokenCommand(config, target(values), values.admin ? 'admin' : 'scim');
     }
     case 'seed': {
@@ -131,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
         return n;
       };
       if (values.users === undefined && values.groups === undefined) throw new UsageError('seed needs --users N and/or --groups M');
-      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      const config = loadConfig(process.env, flags(databaseFlags(values)));
       return (await import('./seed-command.js')).seedCommand(config, target(values), {
         users: count('users', values.users, 0),
         groups: count('groups', values.groups, 0),
@@ -180,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
       // No --create: an empty new database has no journal to record.
       const { values, positionals } = parse(args, {
         'database-path': { type: 'string' },
+        'database-url': { type: 'string' },
         account: { type: 'string' },
         since: { type: 'string' },
         until: { type: 'string' },
@@ -190,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.help) return help('record');
       if (positionals.length !== 0 || !values.since || !values.out) throw new UsageError('usage: zi-scim record --since <ISO time | event id> --out FILE.json');
       const record = await import('./record-command.js');
-      const config = loadConfig(process.env, flags({ 'database-path': values['database-path'] }));
+      const config = loadConfig(process.env, flags(databaseFlags(values)));
       return record.recordCommand(config, target(values), {
         since: windowBound('since', values.since),
         ...(values.until !== undefined && { until: windowBound('until', values.until) }),
@@ -219,7 +221,15 @@ function windowBound(name: string, value: unknown): { eventId: number } | { at: 
   return { at: time.toISOString() };
 }
 
-const DATABASE_OPTIONS: OptionSpec = { 'database-path': { type: 'string' }, account: { type: 'string' }, create: { type: 'boolean' } };
+const DATABASE_OPTIONS: OptionSpec = {
+  'database-path': { type: 'string' },
+  'database-url': { type: 'string' },
+  account: { type: 'string' },
+  create: { type: 'boolean' },
+};
+
+/** The database flags a command was given, as configuration flags (DATABASE_URL wins when set). */
+const databaseFlags = (values: Parsed['values']) => ({ 'database-path': values['database-path'], 'database-url': values['database-url'] });
 
 /** --account and --create of the commands that open a database. */
 function target(values: Parsed['values']): { account: string; create: boolean } {

@@ -26,6 +26,7 @@ export function seedSyntheticData(store: Store, accountId: string, plan: SeedPla
   const BATCH = 2000;
   for (let start = 0; start < plan.users; start += BATCH) {
     store.transaction(() => {
+      const batch: Parameters<Store['users']['insertMany']>[0] = [];
       for (let i = start; i < Math.min(plan.users, start + BATCH); i++) {
         const givenName = GIVEN[i % GIVEN.length]!;
         const familyName = FAMILY[Math.floor(i / GIVEN.length) % FAMILY.length]!;
@@ -40,16 +41,16 @@ export function seedSyntheticData(store: Store, accountId: string, plan: SeedPla
           [ENTERPRISE_USER_SCHEMA]: { employeeNumber: String(100000 + i), department: DEPARTMENTS[i % DEPARTMENTS.length] },
           [ZOOMINFO_USER_SCHEMA]: { role: i % 50 === 0 ? 'Admin' : 'User', licenses: LICENSES[i % LICENSES.length] },
         };
-        const row = store.users.insert(
-          {
+        batch.push({
+          row: {
             id: randomUUID(), accountId, userName, externalId: resource.externalId, displayName: resource.displayName,
             active: true, source: 'scim', ssoLinked: true, passwordDigest: null, scimDeletedAt: null,
             deprovisionedAt: null, deprovisionedBy: null, createdAt: at, lastModified: at, resource: JSON.stringify(resource),
           },
-          [userName],
-        );
-        userIds.push(row.id);
+          emails: [userName],
+        });
       }
+      for (const row of store.users.insertMany(batch)) userIds.push(row.id);
     });
     plan.onProgress?.(Math.min(plan.users, start + BATCH), total);
   }

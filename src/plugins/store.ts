@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { openDatabase } from '../store/open-database.js';
-import { createStore, type Store } from '../store/store.js';
+import { openStore, type StoreLocation } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { createJournal, type Journal } from '../journal.js';
 import type { ScimLimits } from '../scim/limits.js';
 import { createUsersService, type UsersService } from '../provisioning/users-service.js';
@@ -17,7 +17,7 @@ declare module 'fastify' {
 }
 
 export interface StorePluginOptions {
-  databasePath: string;
+  location: StoreLocation;
   journalMaxEvents: number;
   journalMaxRefused: number;
   journalMaxBody: number;
@@ -27,8 +27,7 @@ export interface StorePluginOptions {
 /** The database, its repositories and the services over them; closed with the app. */
 export default fp<StorePluginOptions>(
   async (app, options) => {
-    const db = openDatabase(options.databasePath);
-    const store = createStore(db, {
+    const store = openStore(options.location, {
       journalMaxEvents: options.journalMaxEvents,
       journalMaxRefused: options.journalMaxRefused,
       journalMaxBody: options.journalMaxBody,

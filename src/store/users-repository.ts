@@ -235,6 +235,14 @@ export function createUsersRepository(db: Db) {
     for (const key of keys) insertEmail.run(seq, accountId, key);
   };
 
+  const insertOne = (row: NewUser, emails: string[]): UserRow => {
+    forgetLists();
+    const { lastInsertRowid } = insert.run(toParams(row));
+    const seq = Number(lastInsertRowid);
+    writeEmails(seq, row.accountId, emails, true);
+    return { ...row, seq, version: 1 };
+  };
+
   return {
     findById(accountId: string, id: string): UserRow | null {
       const raw = byId.get(accountId, id);
@@ -254,12 +262,10 @@ export function createUsersRepository(db: Db) {
       const raw = byUserNameKey.get(accountId, caseKey(userName));
       return raw ? fromRaw(raw) : null;
     },
-    insert(row: NewUser, emails: string[]): UserRow {
-      forgetLists();
-      const { lastInsertRowid } = insert.run(toParams(row));
-      const seq = Number(lastInsertRowid);
-      writeEmails(seq, row.accountId, emails, true);
-      return { ...row, seq, version: 1 };
+    insert: insertOne,
+    /** Many users at once (seeding): the same as insert for each, in order. */
+    insertMany(users: { row: NewUser; emails: string[] }[]): UserRow[] {
+      return users.map(({ row, emails }) => insertOne(row, emails));
     },
     update(row: UserRow, emails?: string[]): UserRow {
       forgetLists();

@@ -19,6 +19,7 @@ export function toScimError(error: unknown): ScimError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return invalidSyntax('the request body is not valid JSON');
     case 'SQLITE_CONSTRAINT_UNIQUE':
+    case '23505': // PostgreSQL's unique_violation: another process took the name first
       return uniqueness('a resource with that unique attribute already exists');
   }
   if (e.validation) return invalidValue(e.message ?? 'invalid request');

@@ -1,0 +1,81 @@
+import { openPgDb } from './pg-db.js';
+import { createPostgresUsersRepository } from './users-repository.js';
+import { createPostgresGroupsRepository } from './groups-repository.js';
+import { createPostgresAccountsRepository } from './accounts-repository.js';
+import { createPostgresEventsRepository } from './events-repository.js';
+import { createPostgresRehearsalRepository } from './rehearsal-repository.js';
+import { createPostgresNamesRepository } from './names-repository.js';
+import { createPostgresSharedState } from './shared-state.js';
+import { DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED, type JournalBounds } from '../events-repository.js';
+import type { PostgresStore, StoreOptions } from '../store.js';
+
+/**
+ * Every write transaction of every process takes this lock first (pg_advisory_xact_lock), so SCIM
+ * writes are serialised across replicas as SQLite serialises them: a write's lockout guard and
+ * uniqueness checks read a database no other write is changing. Constraints still back them up
+ * (users_user_name, groups_display_name), and reads never wait for it.
+ */
+const WRITE_LOCK = 7_363_412;
+
+/**
+ * The Store on PostgreSQL (DATABASE_URL, PRODUCT.md §8.5): the same repositories and transactions as
+ * the SQLite store, over one connection per process. There is no group commit: each write commits
+ * before its answer is sent, so `durable()` has nothing pending.
+ */
+export function createPostgresStore(url: string, options: StoreOptions): PostgresStore {
+  const db = openPgDb(url, { migrate: true });
+  const bounds: JournalBounds = {
+    maxEvents: options.journalMaxEvents,
+    maxRefused: options.journalMaxRefused ?? DEFAULT_JOURNAL_MAX_REFUSED,
+    maxBody: options.journalMaxBody ?? DEFAULT_JOURNAL_MAX_BODY,
+  };
+  const events = createPostgresEventsRepository(db, bounds, options.actor ?? 'admin');
+  const users = createPostgresUsersRepository(db);
+  const accounts = createPostgresAccountsRepository(db);
+  const removeAccount = accounts.remove;
+  // Removing an account cascades to its users: the users repository's remembered pages go too.
+  accounts.remove = (id: string) => {
+    users.forgetLists();
+    removeAccount(id);
+  };
+  const flushEvents = () => {
+    try {
+      events.flush();
+    } catch {
+      // kept queued; the transaction that follows meets the same database and reports for itself
+    }
+  };
+  const write = <T>(fn: () => T): T => {
+    if (db.inTransaction) return db.transaction(fn); // a savepoint of the open one
+    // Deferred journal events first, outside: a rollback of this write cannot take them along.
+    flushEvents();
+    return db.transaction(() => {
+      db.run('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      return fn();
+    });
+  };
+
+  return {
+    backend: 'postgres',
+    db,
+    users,
+    groups: createPostgresGroupsRepository(db),
+    accounts,
+    events,
+    rehearsal: createPostgresRehearsalRepository(db, flushEvents, bounds.maxBody),
+    names: createPostgresNamesRepository(db),
+    shared: createPostgresSharedState(db),
+    transaction: write,
+    batched: write,
+    durable: () => undefined,
+    ping: () => void db.value('SELECT 1'),
+    close(): void {
+      if (!db.open) return;
+      try {
+        events.flush();
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
