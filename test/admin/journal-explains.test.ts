@@ -133,7 +133,7 @@ describe('who acted', () => {
     await t.scim.post('/Users', userBody()).expect(201);
     await admin.patch('/settings', { deprovision: { onDelete: 'remove' } }).expect(200);
     await admin.post('/users', { userName: 'staff@example.com' }).expect(201);
-    const result = await runNode(CLI, ['token', 'rotate', '--database-path', t.databasePath], { timeoutMs: 20_000 });
+    const result = await runNode(CLI, ['token', 'rotate', ...t.databaseArgs], { timeoutMs: 20_000 });
     expect(result.code, result.stderr).toBe(0);
     // The rest of this file's IdP traffic goes on with the token it knows.
     t.app.store.accounts.setToken('default', 'scim', SCIM_TOKEN);

@@ -37,7 +37,7 @@ describe('a token set in the environment is authoritative (PRODUCT.md §8.4)', (
   it('rotating it with the CLI, from a shell without the variable, is a clear error (exit 1)', async () => {
     t = await createTestApp({ SCIM_TOKEN, ADMIN_TOKEN });
     for (const args of [['token', 'rotate'], ['token', 'rotate', '--admin']]) {
-      const result = await runCli([...args, '--database-path', t.databasePath]);
+      const result = await runCli([...args, ...t.databaseArgs]);
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(/^database: .*\nzi-scim: the (SCIM|admin) token is set by (SCIM|ADMIN)_TOKEN in the server's environment, which pins it: .*change \2_TOKEN and restart instead\n$/);
@@ -47,7 +47,7 @@ describe('a token set in the environment is authoritative (PRODUCT.md §8.4)', (
 
   it('the CLI also refuses while its own environment sets the variable', async () => {
     t = await createTestApp();
-    const result = await runCli(['token', 'rotate', '--database-path', t.databasePath], { SCIM_TOKEN: 'another-token-set-in-this-shell' });
+    const result = await runCli(['token', 'rotate', ...t.databaseArgs], { SCIM_TOKEN: 'another-token-set-in-this-shell' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/set by SCIM_TOKEN in this environment, which pins it/);
     await t.scim.get('/Users').expect(200);
@@ -57,7 +57,7 @@ describe('a token set in the environment is authoritative (PRODUCT.md §8.4)', (
     t = await createTestApp({ SCIM_TOKEN });
     await admin(t).post('/scim-token').expect(409);
     await t.app.close();
-    const again = await buildApp(loadConfig({ DATABASE_PATH: t.databasePath, LOG_LEVEL: 'silent' }));
+    const again = await buildApp(loadConfig({ ...t.databaseEnv, LOG_LEVEL: 'silent' }));
     try {
       expect(again.generatedTokens).toEqual({}); // the token is kept, not replaced
       expect(again.store.accounts.checkToken('default', 'scim', SCIM_TOKEN)).toBe(true);
@@ -93,7 +93,7 @@ describe('rotating the admin token ends every admin view session', () => {
     t = await createTestApp();
     const cookie = await signIn(t);
     await t.http.get('/admin/api/settings').set('Cookie', cookie).expect(200);
-    const result = await runCli(['token', 'rotate', '--admin', '--database-path', t.databasePath]);
+    const result = await runCli(['token', 'rotate', '--admin', ...t.databaseArgs]);
     expect(result.code, result.stderr).toBe(0);
     const token = /^Admin token: (\S+)$/m.exec(result.stdout)![1]!;
     // Another connection's commit is seen within milliseconds (store/external-changes.ts).

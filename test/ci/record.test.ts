@@ -47,8 +47,8 @@ describe('zi-scim record, through the real binary', () => {
     const since = await rehearse(idp);
     const out = join(dir, `${idp}-rehearsal.json`);
     // OneLogin's requests carry no User-Agent the sandbox knows, so its IdP is named.
-    const recorded = await runCli(['record', '--since', since, '--database-path', t.databasePath, '--out', out, ...(idp === 'onelogin' ? ['--idp', idp] : [])]);
-    expect(recorded.stderr).toMatch(/^database: .*sandbox\.db \(account default\)$/m);
+    const recorded = await runCli(['record', '--since', since, ...t.databaseArgs, '--out', out, ...(idp === 'onelogin' ? ['--idp', idp] : [])]);
+    expect(recorded.stderr).toMatch(/^database: .* \(account default\)$/m);
     expect(recorded.code, recorded.stderr).toBe(0);
     expect(recorded.stdout).toMatch(new RegExp(`^recorded \\d+ requests \\(${idp}\\) to `, 'm'));
     const fixture = JSON.parse(readFileSync(out, 'utf8')) as Fixture;
@@ -101,19 +101,19 @@ describe('zi-scim record, through the real binary', () => {
     t.app.store.events.flush();
     const [newest] = t.app.store.events.list({ accountId: DEFAULT_ACCOUNT, type: 'request', order: 'newest', offset: 0, limit: 1 });
     const out = join(dir, 'window.json');
-    const one = await runCli(['record', '--since', String(newest!.id), '--until', String(newest!.id), '--database-path', t.databasePath, '--out', out]);
+    const one = await runCli(['record', '--since', String(newest!.id), '--until', String(newest!.id), ...t.databaseArgs, '--out', out]);
     expect(one.code, one.stderr).toBe(0);
     const fixture = JSON.parse(readFileSync(out, 'utf8')) as Fixture;
     expect(fixture.steps).toHaveLength(1);
     expect(fixture.steps[0]).toMatchObject({ method: 'POST', path: '/Users', expect: { status: 201, capture: { user1: '$.id' } } });
 
-    const empty = await runCli(['record', '--since', String(newest!.id + 1000), '--database-path', t.databasePath, '--out', join(dir, 'none.json')]);
+    const empty = await runCli(['record', '--since', String(newest!.id + 1000), ...t.databaseArgs, '--out', join(dir, 'none.json')]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/no SCIM request of an IdP in that window/);
     const missing = await runCli(['record', '--since', '1', '--database-path', join(dir, 'nope.db'), '--out', join(dir, 'x.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no database at .*nope\.db/);
-    const bad = await runCli(['record', '--since', 'yesterday', '--database-path', t.databasePath, '--out', join(dir, 'x.json')]);
+    const bad = await runCli(['record', '--since', 'yesterday', ...t.databaseArgs, '--out', join(dir, 'x.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--since must be an ISO 8601 time/);
   });

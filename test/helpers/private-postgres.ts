@@ -27,7 +27,7 @@ export interface PrivatePostgres {
  * connections: no service manager, nothing left behind after stop(). initdb refuses to run as
  * root, so as root the cluster belongs to the package's `postgres` user.
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(options: { durable?: boolean } = {}): Promise<PrivatePostgres> {
   const initdb = binary('initdb');
   const pgCtl = binary('pg_ctl');
   if (!initdb || !pgCtl) throw new Error('PostgreSQL is not installed (Debian: apt-get install postgresql)');
@@ -42,9 +42,12 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   }
   run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  // fsync off: a test cluster is thrown away; the sockets live in the folder, not /var/run.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  run(pgCtl, ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  // Tests: fsync off (a test cluster is thrown away). `durable` (the benchmark): fsync on and
+  // synchronous_commit off, the durability class of SQLite's synchronous=NORMAL. The sockets live
+  // in the folder, not /var/run; connections for a test run's many databases.
+  const durability = options.durable ? '-c synchronous_commit=off' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 ${durability}`;
+  run(pgCtl, ['-D', data, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {

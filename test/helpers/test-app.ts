@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { bootstrap } from '../../src/bootstrap.js';
-import { openDatabase } from '../../src/store/open-database.js';
-import { createStore } from '../../src/store/store.js';
+import { openStore, type StoreLocation } from '../../src/store/open-store.js';
+import { createTestDatabase } from './test-database.js';
 import { formatMismatches, watchResponses, type ResponseMismatch } from './openapi-validator.js';
 
 export const SCIM_TOKEN = 'test-scim-token-0123456789';
@@ -21,7 +18,11 @@ export const ZOOMINFO = 'urn:ietf:params:scim:schemas:extension:zoominfo:2.0:Use
 export interface TestApp {
   app: FastifyInstance;
   dir: string;
+  /** The SQLite file, or under `npm run test:postgres` the PostgreSQL URL. */
   databasePath: string;
+  /** The database as configuration (DATABASE_PATH or DATABASE_URL), and as the CLI's flags. */
+  databaseEnv: Record<string, string>;
+  databaseArgs: string[];
   /** supertest bound to the real listening server */
   http: ReturnType<typeof request>;
   scim: {
@@ -43,8 +44,11 @@ export interface TestApp {
  * Stores the tokens in a database file as a first start would have generated them: not pinned by
  * the environment (PRODUCT.md §8.4), so tests may rotate them.
  */
-export function storeTokens(databasePath: string, tokens: { scimToken?: string; adminToken?: string } = { scimToken: SCIM_TOKEN, adminToken: ADMIN_TOKEN }): void {
-  const store = createStore(openDatabase(databasePath), { journalMaxEvents: 100_000 });
+export function storeTokens(
+  database: string | StoreLocation,
+  tokens: { scimToken?: string; adminToken?: string } = { scimToken: SCIM_TOKEN, adminToken: ADMIN_TOKEN },
+): void {
+  const store = openStore(typeof database === 'string' ? { databasePath: database } : database, { journalMaxEvents: 100_000 });
   try {
     bootstrap(store, tokens, { applyPins: false });
   } finally {
@@ -53,16 +57,16 @@ export function storeTokens(databasePath: string, tokens: { scimToken?: string; 
 }
 
 /**
- * A real app on a fresh SQLite file in its own temporary folder, listening on a free port. Its
+ * A real app on a fresh database (a SQLite file in its own temporary folder; under `npm run
+ * test:postgres` a PostgreSQL database of its own), listening on a free port. Its
  * tokens are SCIM_TOKEN and ADMIN_TOKEN, stored, unless `env` sets them (then the environment
  * pins them, as in production).
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'zi-scim-test-'));
-  const databasePath = join(dir, 'sandbox.db');
-  storeTokens(databasePath);
+  const database = await createTestDatabase();
+  storeTokens({ databasePath: database.env.DATABASE_PATH ?? '', databaseUrl: database.env.DATABASE_URL });
   const config = loadConfig({
-    DATABASE_PATH: databasePath,
+    ...database.env,
     LOG_LEVEL: 'silent',
     PORT: '0',
     ...env,
@@ -77,8 +81,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     body === undefined ? t : t.set('Content-Type', 'application/scim+json').send(body as object);
   return {
     app,
-    dir,
-    databasePath,
+    dir: database.dir,
+    databasePath: database.where,
+    databaseEnv: database.env,
+    databaseArgs: database.args,
     http,
     scim: {
       get: (path) => auth(http.get(`/scim/v2${path}`)),
@@ -90,7 +96,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     responseMismatches,
     async close() {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
       if (responseMismatches.length) throw new Error(formatMismatches(responseMismatches));
     },
   };
