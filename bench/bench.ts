@@ -10,7 +10,10 @@
  * after a short warm-up. Prints the medians and writes bench/results.json.
  *
  * Environment: BENCH_RUNS (3), BENCH_SECONDS_10 (5), BENCH_SECONDS_50 (3), BENCH_WARMUP (1),
- * BENCH_USERS (100000), BENCH_ONLY (comma-separated scenario keys), BENCH_KEEP_DB (keep the file).
+ * BENCH_USERS (100000), BENCH_ONLY (comma-separated scenario keys), BENCH_KEEP_DB (keep the file),
+ * BENCH_BACKENDS (comma-separated, default `sqlite`): `sqlite`, `postgres` (one process on a
+ * private PostgreSQL started here), `postgres-2` (two processes on that database, the connections
+ * split between them); several of them run one after another in the same run, reported side by side.
  */
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -19,6 +22,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { seedDatabase, type Seeded } from './seed.js';
 import { memoryOf, startCeiling, startSandbox, stop, type Child } from './processes.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../test/helpers/private-postgres.js';
+import { createPostgresDatabase } from '../test/helpers/test-database.js';
+import type { StoreLocation } from '../src/store/open-store.js';
 
 const env = process.env;
 const RUNS = Number(env.BENCH_RUNS ?? 3);
@@ -30,6 +36,11 @@ const RSS_SETTLE_MS = 3000;
 const SCIM_TOKEN = 'bench-scim-token-0000000000000000';
 const ADMIN_TOKEN = 'bench-admin-token-000000000000000';
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+const BACKENDS = ['sqlite', 'postgres', 'postgres-2'] as const;
+type Backend = (typeof BACKENDS)[number];
+const BACKEND_TITLES: Record<Backend, string> = { sqlite: 'SQLite, 1 process', postgres: 'PostgreSQL, 1 process', 'postgres-2': 'PostgreSQL, 2 processes' };
+const chosenBackends = (env.BENCH_BACKENDS ?? 'sqlite').split(',').map((b) => b.trim()) as Backend[];
+for (const b of chosenBackends) if (!BACKENDS.includes(b)) throw new Error(`BENCH_BACKENDS: unknown backend "${b}" (${BACKENDS.join(', ')})`);
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -142,6 +153,7 @@ function scenarios(seed: Seeded, runTag: string): Scenario[] {
 }
 
 interface Measure {
+  backend?: Backend;
   scenario: string;
   connections: number;
   rps: number;
@@ -173,6 +185,28 @@ async function drive(url: string, scenario: Scenario, connections: number, secon
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     mbps: result.throughput.average / 1e6,
+  };
+}
+
+/**
+ * The same scenario against several sandbox processes at once (PostgreSQL, 2 processes), the
+ * connections split between them, as a load balancer would: requests and bytes add up, the
+ * latencies are the slower process's.
+ */
+async function driveAll(urls: string[], perProcess: Scenario[], connections: number, seconds: number): Promise<Measure> {
+  if (urls.length === 1) return drive(urls[0]!, perProcess[0]!, connections, seconds);
+  const parts = await Promise.all(urls.map((url, i) => drive(url, perProcess[i]!, Math.max(1, Math.round(connections / urls.length)), seconds)));
+  const sum = (f: (m: Measure) => number) => parts.reduce((n, m) => n + f(m), 0);
+  return {
+    scenario: parts[0]!.scenario,
+    connections,
+    rps: sum((m) => m.rps),
+    p50: Math.max(...parts.map((m) => m.p50)),
+    p99: Math.max(...parts.map((m) => m.p99)),
+    requests: sum((m) => m.requests),
+    non2xx: sum((m) => m.non2xx),
+    errors: sum((m) => m.errors),
+    mbps: sum((m) => m.mbps),
   };
 }
 
@@ -212,61 +246,109 @@ async function main(): Promise<void> {
   const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null;
   const dir = mkdtempSync(join(tmpdir(), 'zi-bench-'));
   const loadBefore = machine().loadAverage;
-  const databasePath = join(dir, 'bench.db');
   const started = performance.now();
+  // PostgreSQL as a server is run: fsync on, synchronous_commit off, the durability class of
+  // SQLite's synchronous=NORMAL (a process kill loses nothing committed; an OS crash may lose the
+  // last moments, never corrupt).
+  let postgres: PrivatePostgres | null = null;
+  const measures: (Measure & { run: number })[] = [];
+  const startups: Record<string, number[]> = {};
+  const memory: Record<string, { rssMb: number; peakMb: number }[]> = {};
+  const seeds: Record<string, Seeded> = {};
   try {
-    process.stdout.write(`seeding ${USERS} users, 1,000 groups and a group of 10,000 into ${databasePath} ... `);
-    const seed = seedDatabase(databasePath, { scimToken: SCIM_TOKEN, adminToken: ADMIN_TOKEN }, USERS);
-    process.stdout.write(`${seed.seconds.toFixed(1)} s\n`);
-
-    const measures: (Measure & { run: number })[] = [];
-    const startups: number[] = [];
-    const memory: { rssMb: number; peakMb: number }[] = [];
-    for (let run = 1; run <= RUNS; run++) {
-      const sandbox: Child = await startSandbox({ DATABASE_PATH: databasePath, SCIM_TOKEN, ADMIN_TOKEN });
-      const ceiling: Child = await startCeiling(SCIM_TOKEN);
-      startups.push(sandbox.startupMs);
-      process.stdout.write(`run ${run}/${RUNS}: sandbox started in ${sandbox.startupMs.toFixed(0)} ms\n`);
-      try {
-        for (const scenario of scenarios(seed, `${Date.now().toString(36)}r${run}`)) {
-          if (only && !only.has(scenario.key) && scenario.key !== 'ceiling') continue;
-          const url = scenario.ceiling ? ceiling.baseUrl : sandbox.baseUrl;
-          if (scenario.settings) await setSettings(sandbox.baseUrl, scenario.settings);
-          // The ceiling is first and warms a fresh process: it gets a longer warm-up.
-          const warmup = scenario.ceiling ? Math.max(WARMUP, 2) : WARMUP;
-          if (warmup > 0) await drive(url, scenario, 10, warmup);
-          for (const connections of scenario.connections ?? CONNECTIONS) {
-            if (!scenario.ceiling) await settle(sandbox.baseUrl);
-            const m = await drive(url, scenario, connections, SECONDS[connections]!);
-            measures.push({ ...m, run });
-            const flag = m.non2xx || m.errors ? `  (!) ${m.non2xx} non-2xx, ${m.errors} errors` : '';
-            process.stdout.write(`  ${scenario.key.padEnd(22)} c=${String(connections).padEnd(3)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${m.mbps.toFixed(1)} MB/s${flag}\n`);
+    let pgLocation: StoreLocation | null = null;
+    for (const backend of chosenBackends) {
+      let location: StoreLocation;
+      if (backend === 'sqlite') location = { databasePath: join(dir, 'bench.db') };
+      else {
+        postgres ??= await startPrivatePostgres({ durable: true });
+        pgLocation ??= { databasePath: '', databaseUrl: (await createPostgresDatabase(postgres.url)).url };
+        location = pgLocation;
+      }
+      const where = location.databaseUrl ? 'a private PostgreSQL' : location.databasePath;
+      let seed = seeds[where];
+      if (!seed) {
+        process.stdout.write(`seeding ${USERS} users, 1,000 groups and a group of 10,000 into ${where} ... `);
+        seed = seedDatabase(location, { scimToken: SCIM_TOKEN, adminToken: ADMIN_TOKEN }, USERS);
+        seeds[where] = seed;
+        process.stdout.write(`${seed.seconds.toFixed(1)} s\n`);
+      }
+      const processes = backend === 'postgres-2' ? 2 : 1;
+      const serverEnv: Record<string, string> = location.databaseUrl ? { DATABASE_URL: location.databaseUrl } : { DATABASE_PATH: location.databasePath };
+      (startups[backend] = []), (memory[backend] = []);
+      for (let run = 1; run <= RUNS; run++) {
+        const sandboxes: Child[] = [];
+        for (let i = 0; i < processes; i++) sandboxes.push(await startSandbox({ ...serverEnv, SCIM_TOKEN, ADMIN_TOKEN }));
+        const ceiling: Child = await startCeiling(SCIM_TOKEN);
+        startups[backend]!.push(sandboxes[0]!.startupMs);
+        process.stdout.write(`${BACKEND_TITLES[backend]}, run ${run}/${RUNS}: sandbox started in ${sandboxes[0]!.startupMs.toFixed(0)} ms\n`);
+        const first = sandboxes[0]!.baseUrl;
+        try {
+          const tag = `${Date.now().toString(36)}${backend}r${run}`;
+          const lists = sandboxes.map((_, i) => scenarios(seed, `${tag}p${i}`));
+          for (const [k, scenario] of lists[0]!.entries()) {
+            if (only && !only.has(scenario.key) && scenario.key !== 'ceiling') continue;
+            const urls = scenario.ceiling ? [ceiling.baseUrl] : sandboxes.map((s) => s.baseUrl);
+            const perProcess = lists.map((l) => l[k]!);
+            // Settings are the account's, in the database: one process changes them, every one sees it.
+            if (scenario.settings) await setSettings(first, scenario.settings);
+            // The ceiling is first and warms a fresh process: it gets a longer warm-up.
+            const warmup = scenario.ceiling ? Math.max(WARMUP, 2) : WARMUP;
+            if (warmup > 0) await driveAll(urls, perProcess, 10, warmup);
+            for (const connections of scenario.connections ?? CONNECTIONS) {
+              if (!scenario.ceiling) for (const s of sandboxes) await settle(s.baseUrl);
+              const m = await driveAll(urls, perProcess, connections, SECONDS[connections]!);
+              measures.push({ ...m, backend, run });
+              const flag = m.non2xx || m.errors ? `  (!) ${m.non2xx} non-2xx, ${m.errors} errors` : '';
+              process.stdout.write(`  ${scenario.key.padEnd(22)} c=${String(connections).padEnd(3)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${m.mbps.toFixed(1)} MB/s${flag}\n`);
+            }
+            if (scenario.settings) await setSettings(first, DEFAULT_SETTINGS);
           }
-          if (scenario.settings) await setSettings(sandbox.baseUrl, DEFAULT_SETTINGS);
+          // RSS after the run: once the load has stopped and the server has settled (V8 gives memory
+          // back at its next major GC, which the memory reducer runs about a second after the
+          // allocation rate drops); the peak during the run is reported beside it.
+          for (const s of sandboxes) await settle(s.baseUrl);
+          await new Promise((r) => setTimeout(r, RSS_SETTLE_MS));
+          memory[backend]!.push(memoryOf(sandboxes[0]!.child.pid!));
+        } finally {
+          for (const s of sandboxes) await stop(s);
+          await stop(ceiling);
         }
-        // RSS after the run: once the load has stopped and the server has settled (V8 gives memory
-        // back at its next major GC, which the memory reducer runs about a second after the
-        // allocation rate drops); the peak during the run is reported beside it.
-        await settle(sandbox.baseUrl);
-        await new Promise((r) => setTimeout(r, RSS_SETTLE_MS));
-        memory.push(memoryOf(sandbox.child.pid!));
-      } finally {
-        await stop(sandbox);
-        await stop(ceiling);
       }
     }
-
-    report(seed, measures, startups, memory, (performance.now() - started) / 1000, loadBefore);
+    report(Object.values(seeds)[0]!, measures, startups, memory, (performance.now() - started) / 1000, loadBefore);
   } finally {
+    postgres?.stop();
     if (!env.BENCH_KEEP_DB) rmSync(dir, { recursive: true, force: true });
-    else process.stdout.write(`database kept at ${databasePath}\n`);
+    else process.stdout.write(`database kept in ${dir}\n`);
   }
 }
 
-function report(seed: Seeded, measures: (Measure & { run: number })[], startups: number[], memory: { rssMb: number; peakMb: number }[], seconds: number, loadBefore: number): void {
-  const all = scenarios(seed, 'report');
-  const rows: { key: string; title: string; connections: number; rps: number; p50: number; p99: number; ratio: number; mbps: number; non2xx: number; errors: number }[] = [];
-  for (const scenario of all) {
+interface Row {
+  key: string;
+  title: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  ratio: number;
+  mbps: number;
+  non2xx: number;
+  errors: number;
+}
+interface Target {
+  target: string;
+  connections: number;
+  value: number | null;
+  limit: string;
+  met: boolean | null;
+}
+
+/** One backend's medians, ratios and targets. */
+function summarise(seed: Seeded, all: (Measure & { run: number })[], startups: number[], memory: { rssMb: number; peakMb: number }[]): { rows: Row[]; targets: Target[] } {
+  const measures = all;
+  const rows: Row[] = [];
+  for (const scenario of scenarios(seed, 'report')) {
     for (const connections of scenario.connections ?? CONNECTIONS) {
       const mine = measures.filter((m) => m.scenario === scenario.key && m.connections === connections);
       if (!mine.length) continue;
@@ -287,7 +369,7 @@ function report(seed: Seeded, measures: (Measure & { run: number })[], startups:
     }
   }
   const row = (key: string, c: number) => rows.find((r) => r.key === key && r.connections === c);
-  const targets: { target: string; connections: number; value: number | null; limit: string; met: boolean | null }[] = [];
+  const targets: Target[] = [];
   const atLeast = (key: string, min: number, label: string) => {
     for (const c of CONNECTIONS) {
       const r = row(key, c);
@@ -322,30 +404,74 @@ function report(seed: Seeded, measures: (Measure & { run: number })[], startups:
   const peakMb = memory.length ? median(memory.map((m) => m.peakMb)) : null;
   targets.push({ target: 'server peak RSS during the run (MB), for information', connections: 0, value: peakMb, limit: '(none)', met: null });
 
+  return { rows, targets };
+}
+
+function report(
+  seed: Seeded,
+  measures: (Measure & { backend?: Backend; run: number })[],
+  startupsBy: Record<string, number[]>,
+  memoryBy: Record<string, { rssMb: number; peakMb: number }[]>,
+  seconds: number,
+  loadBefore: number,
+): void {
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
-  const lines = [
+  const lines: string[] = [];
+  const byBackend: Record<string, { rows: Row[]; targets: Target[]; startupMs: number[]; memory: { rssMb: number; peakMb: number }[] }> = {};
+  for (const backend of chosenBackends) {
+    const startups = startupsBy[backend] ?? [];
+    const memory = memoryBy[backend] ?? [];
+    const { rows, targets } = summarise(seed, measures.filter((m) => m.backend === backend), startups, memory);
+    byBackend[backend] = { rows, targets, startupMs: startups, memory };
+    lines.push(
+      '',
+      `### ${BACKEND_TITLES[backend]}`,
+      '',
+      `| scenario | conns | req/s | p50 ms | p99 ms | MB/s | ratio to ceiling |`,
+      `|---|---:|---:|---:|---:|---:|---:|`,
+      ...rows.map((r) => `| ${r.title} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.mbps, 1)} | ${fmt(r.ratio, 2)} |${r.non2xx || r.errors ? ` ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`),
+      '',
+      `| target | conns | value | limit | met |`,
+      `|---|---:|---:|---|---|`,
+      ...targets.map((t) => `| ${t.target} | ${t.connections || ''} | ${t.value === null ? 'n/a' : fmt(t.value, 2)} | ${t.limit} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'} |`),
+      '',
+      `start-up (median of ${startups.length}): ${startups.length ? fmt(median(startups)) : 'n/a'} ms; RSS ${RSS_SETTLE_MS / 1000} s after each run: ${memory.map((m) => `${fmt(m.rssMb)} MB (peak during the run ${fmt(m.peakMb)})`).join(', ')}`,
+    );
+  }
+  if (chosenBackends.length > 1) {
+    // Side by side: req/s of each backend, same machine, same run.
+    const first = byBackend[chosenBackends[0]!]!;
+    lines.push(
+      '',
+      '### Side by side (req/s, ratio to the ceiling of the same run)',
+      '',
+      `| scenario | conns | ${chosenBackends.map((b) => BACKEND_TITLES[b]).join(' | ')} |`,
+      `|---|---:|${chosenBackends.map(() => '---:').join('|')}|`,
+      ...first.rows.map((r) => {
+        const cells = chosenBackends.map((b) => {
+          const other = byBackend[b]!.rows.find((x) => x.key === r.key && x.connections === r.connections);
+          return other ? `${fmt(other.rps)} (${fmt(other.ratio, 2)})` : 'n/a';
+        });
+        return `| ${r.title} | ${r.connections} | ${cells.join(' | ')} |`;
+      }),
+    );
+  }
+  lines.push(
     '',
-    `| scenario | conns | req/s | p50 ms | p99 ms | MB/s | ratio to ceiling |`,
-    `|---|---:|---:|---:|---:|---:|---:|`,
-    ...rows.map((r) => `| ${r.title} | ${r.connections} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.mbps, 1)} | ${fmt(r.ratio, 2)} |${r.non2xx || r.errors ? ` ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`),
-    '',
-    `| target | conns | value | limit | met |`,
-    `|---|---:|---:|---|---|`,
-    ...targets.map((t) => `| ${t.target} | ${t.connections || ''} | ${t.value === null ? 'n/a' : fmt(t.value, 2)} | ${t.limit} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'} |`),
-    '',
-    `start-up (median of ${startups.length}): ${startupMs === null ? 'n/a' : fmt(startupMs)} ms; RSS ${RSS_SETTLE_MS / 1000} s after each run: ${memory.map((m) => `${fmt(m.rssMb)} MB (peak during the run ${fmt(m.peakMb)})`).join(', ')}`,
     `machine: ${JSON.stringify(machine())} (load average ${loadBefore} at the start); ${RUNS} runs, ${SECONDS[10]} s at 10 and ${SECONDS[50]} s at 50 connections a scenario after ${WARMUP} s warm-up; ${fmt(seconds)} s in all`,
-  ];
+  );
   process.stdout.write(lines.join('\n') + '\n');
+  const main = byBackend[chosenBackends[0]!]!;
   writeFileSync(RESULTS, JSON.stringify({
     at: new Date().toISOString(),
     machine: { ...machine(), loadAverageAtStart: loadBefore },
-    config: { runs: RUNS, secondsAt10: SECONDS[10], secondsAt50: SECONDS[50], warmupSeconds: WARMUP, users: USERS, groups: 1000, bigGroupMembers: 10_000, journal: 'on (as shipped)' },
+    config: { runs: RUNS, secondsAt10: SECONDS[10], secondsAt50: SECONDS[50], warmupSeconds: WARMUP, users: USERS, groups: 1000, bigGroupMembers: 10_000, journal: 'on (as shipped)', backends: chosenBackends },
     seedSeconds: seed.seconds,
-    startupMs: startups,
-    memory,
-    rows,
-    targets,
+    startupMs: main.startupMs,
+    memory: main.memory,
+    rows: main.rows,
+    targets: main.targets,
+    backends: byBackend,
     runs: measures,
   }, null, 2) + '\n');
   process.stdout.write(`written ${RESULTS}\n`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../src/store/open-database.js';
-import { createStore } from '../src/store/store.js';
+import { openStore, type StoreLocation } from '../src/store/open-store.js';
+import type { PostgresStore, SqliteStore } from '../src/store/store.js';
 import { DEFAULT_ACCOUNT } from '../src/store/accounts-repository.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { seedSyntheticData } from '../src/cli/synthetic-data.js';
@@ -26,16 +26,19 @@ export const BIG_GROUP_MEMBERS = 10_000;
 /**
  * A fresh database with 100,000 SCIM users, 1,000 groups of 10 (users 0 to 9,999), one group of
  * 10,000 members and a user in 50 groups, written straight through the store as `zi-scim seed`
- * does (batched transactions), then checkpointed so the server starts on a clean WAL.
+ * does (batched transactions), on SQLite or PostgreSQL.
  */
-export function seedDatabase(path: string, tokens: { scimToken: string; adminToken: string }, users = 100_000, groups = 1_000): Seeded {
+export function seedDatabase(location: StoreLocation, tokens: { scimToken: string; adminToken: string }, users = 100_000, groups = 1_000): Seeded {
   const started = performance.now();
-  const db = openDatabase(path);
+  const store = openStore(location, { journalMaxEvents: 100_000 });
   try {
-    const store = createStore(db, { journalMaxEvents: 100_000 });
     bootstrap(store, tokens);
     const { userIds, groupIds } = seedSyntheticData(store, DEFAULT_ACCOUNT, { users, groups, membersPerGroup: 10 });
-    const userNames = db.prepare('SELECT user_name FROM users WHERE source = ? ORDER BY seq').pluck().all('scim') as string[];
+    const userNamesSql = "SELECT user_name FROM users WHERE source = 'scim' ORDER BY seq";
+    const userNames =
+      store.backend === 'sqlite'
+        ? ((store as SqliteStore).db.prepare(userNamesSql).pluck().all() as string[])
+        : (store as PostgresStore).db.all<{ user_name: string }>(userNamesSql).map((r) => r.user_name);
     const at = new Date().toISOString();
     const bigGroupId = store.transaction(() => {
       const displayName = 'Everyone (10k)';
@@ -51,7 +54,9 @@ export function seedDatabase(path: string, tokens: { scimToken: string; adminTok
     store.transaction(() => {
       for (const groupId of groupIds.slice(1, 51)) store.groups.addMember(store.groups.findById(DEFAULT_ACCOUNT, groupId)!.seq, manyGroupsUserId, 'User');
     });
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    // The server starts on a clean WAL (SQLite), with fresh planner statistics (PostgreSQL).
+    if (store.backend === 'sqlite') (store as SqliteStore).db.pragma('wal_checkpoint(TRUNCATE)');
+    else (store as PostgresStore).db.run('ANALYZE');
     return {
       userIds,
       userNames,
@@ -62,6 +67,6 @@ export function seedDatabase(path: string, tokens: { scimToken: string; adminTok
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    db.close();
+    store.close();
   }
 }
