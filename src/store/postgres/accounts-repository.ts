@@ -38,7 +38,7 @@ export function createPostgresAccountsRepository(db: PgDb): AccountsRepository {
     map.set(key, value);
   };
   const checkChanges = () => {
-    const changes = db.changes();
+    const changes = db.changes('accounts');
     if (changes !== seenChanges) {
       cache.clear();
       digests.clear();

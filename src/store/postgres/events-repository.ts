@@ -77,10 +77,10 @@ export function createPostgresEventsRepository(db: PgDb, bounds: JournalBounds, 
    * The IdP of each account's newest request that told its IdP itself, kept as requests are
    * journaled (a request with no signal of its own is labelled with it: PRODUCT.md §8.2), read from
    * the journal once per account, forgotten when the account's journal is cleared and when another
-   * process changed accounts, tokens or users (db.changes(): its requests may name another IdP).
+   * process changed users (db.changes('users'): its requests may name another IdP).
    */
   const lastIdps = new Map<string, string | null>();
-  let seenChanges = db.changes();
+  let seenChanges = db.changes('users');
   const rememberIdp = (event: NewEvent) => {
     if (event.type !== 'request' || event.idpInferred || !event.idp || event.idp === 'unknown') return;
     if (lastIdps.size >= MAX_REMEMBERED && !lastIdps.has(event.accountId)) lastIdps.clear();
@@ -271,7 +271,7 @@ export function createPostgresEventsRepository(db: PgDb, bounds: JournalBounds, 
     },
     /** The IdP the newest request that told its own IdP came from. */
     lastRecognisedIdp(accountId: string): string | null {
-      const changes = db.changes();
+      const changes = db.changes('users');
       if (changes !== seenChanges) {
         seenChanges = changes;
         lastIdps.clear();

@@ -1,4 +1,4 @@
-import { openSyncConnection, type QueryResult, type SyncConnection, type SyncConnectionOptions } from './sync-connection.js';
+import { openSyncConnection, type ChangedData, type QueryResult, type SyncConnection, type SyncConnectionOptions } from './sync-connection.js';
 
 /**
  * The PostgreSQL connection as the repositories use it: synchronous statements with bound
@@ -16,8 +16,11 @@ export interface PgDb {
   run(sql: string, params?: unknown[]): number;
   /** A statement nobody waits for (deferred journal writes), still run in order. */
   send(sql: string, params?: unknown[]): void;
-  /** Counts other processes' committed changes to accounts, tokens and users (LISTEN, migrations/postgres/0001). */
-  changes(): number;
+  /**
+   * Counts committed changes to accounts and tokens, or to users, by any process (LISTEN,
+   * migrations/postgres/0001): a cache of that data is stale once it moves.
+   */
+  changes(of: ChangedData): number;
   readonly inTransaction: boolean;
   readonly open: boolean;
   /** fn in a transaction (a savepoint when one is open): committed when it returns, undone when it throws. */
@@ -39,7 +42,7 @@ export function openPgDb(url: string, options: SyncConnectionOptions = {}): PgDb
     },
     run: (sql: string, params?: unknown[]) => query(sql, params).rowCount,
     send: (sql: string, params?: unknown[]) => conn.send(sql, params),
-    changes: () => conn.changes(),
+    changes: (of: ChangedData) => conn.changes(of),
     get inTransaction() {
       return depth > 0;
     },

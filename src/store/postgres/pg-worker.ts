@@ -10,7 +10,7 @@ import { migratePostgres } from './migrate.js';
 export interface WorkerInput {
   url: string;
   port: MessagePort;
-  /** [0]: replies ready (the main thread waits on it); [1]: change notifications seen. */
+  /** [0]: replies ready (the main thread waits on it); [1], [2]: notifications of changes to accounts or tokens, and to users. */
   signal: SharedArrayBuffer;
   channel: string;
   migrate: boolean;
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     await client.connect();
     if (migrate) await migratePostgres(client);
     await listener.connect();
-    listener.on('notification', () => Atomics.add(flags, 1, 1));
+    listener.on('notification', (note) => Atomics.add(flags, note.payload === 'users' ? 2 : 1, 1));
     await listener.query(`LISTEN ${channel}`);
   } catch (error) {
     reply({ ok: false, error: wireError(error) });
@@ -78,6 +78,9 @@ async function main(): Promise<void> {
   const MAX_PREPARED = 2000;
   let prepared = 0;
   const statement = (text: string, values: unknown[]) => {
+    // Several statements in one text (a transaction's BEGIN and its lock: one round trip) go by the
+    // simple protocol, which takes no parameters and prepares nothing.
+    if (!values.length && text.includes(';')) return { text };
     const name = seen.get(text);
     if (name) return { name, text, values };
     if (name === undefined && seen.size < MAX_PREPARED * 2) seen.set(text, null);
@@ -105,7 +108,10 @@ async function main(): Promise<void> {
       return;
     }
     client.query(statement(request.sql, request.params)).then(
-      (result) => reply({ ok: true, rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? 0 }),
+      (outcome) => {
+        const result = Array.isArray(outcome) ? (outcome.at(-1) as pg.QueryResult) : outcome;
+        reply({ ok: true, rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? 0 });
+      },
       (error: unknown) => reply({ ok: false, error: wireError(error) }),
     );
   });

@@ -16,6 +16,8 @@ import type { PostgresStore, StoreOptions } from '../store.js';
  * (users_user_name, groups_display_name), and reads never wait for it.
  */
 const WRITE_LOCK = 7_363_412;
+/** A write's BEGIN and its lock, in one round trip. */
+const BEGIN_WRITE = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 /**
  * The Store on PostgreSQL (DATABASE_URL, PRODUCT.md §8.5): the same repositories and transactions as
@@ -49,10 +51,7 @@ export function createPostgresStore(url: string, options: StoreOptions): Postgre
     if (db.inTransaction) return db.transaction(fn); // a savepoint of the open one
     // Deferred journal events first, outside: a rollback of this write cannot take them along.
     flushEvents();
-    return db.transaction(() => {
-      db.run('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      return fn();
-    });
+    return db.transaction(fn, BEGIN_WRITE);
   };
 
   return {

@@ -20,6 +20,9 @@ export class PostgresError extends Error {
   }
 }
 
+/** What a change notification names: account settings and tokens, or users (migrations/postgres/0001). */
+export type ChangedData = 'accounts' | 'users';
+
 export interface QueryResult<R> {
   rows: R[];
   rowCount: number;
@@ -36,8 +39,8 @@ export interface SyncConnection {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): QueryResult<R>;
   /** A statement whose answer nobody waits for (deferred journal writes); still run in order. */
   send(sql: string, params?: unknown[]): void;
-  /** How many change notifications other processes have sent so far (LISTEN). */
-  changes(): number;
+  /** How many notifications of committed changes have arrived so far (LISTEN), per kind of data. */
+  changes(of: ChangedData): number;
   readonly open: boolean;
   close(): void;
 }
@@ -60,7 +63,7 @@ const workerUrl = (): URL => {
 };
 
 export function openSyncConnection(url: string, options: SyncConnectionOptions = {}): SyncConnection {
-  const signal = new SharedArrayBuffer(8);
+  const signal = new SharedArrayBuffer(12);
   const flags = new Int32Array(signal);
   const { port1, port2 } = new MessageChannel();
   const input: WorkerInput = { url, port: port2, signal, channel: CHANGES_CHANNEL, migrate: options.migrate ?? true };
@@ -103,7 +106,7 @@ export function openSyncConnection(url: string, options: SyncConnectionOptions =
     send(sql: string, params: unknown[] = []): void {
       post({ kind: 'send', sql, params });
     },
-    changes: () => Atomics.load(flags, 1),
+    changes: (of: ChangedData) => Atomics.load(flags, of === 'users' ? 2 : 1),
     get open() {
       return open;
     },

@@ -83,7 +83,7 @@ export function createPostgresUsersRepository(db: PgDb): UsersRepository {
     counts.clear();
   };
   const checkLists = () => {
-    const changes = db.changes();
+    const changes = db.changes('users');
     if (changes !== listChanges) {
       forgetLists();
       listChanges = changes;
