@@ -56,7 +56,7 @@ export function seedDatabase(location: StoreLocation, tokens: { scimToken: strin
     });
     // The server starts on a clean WAL (SQLite), with fresh planner statistics (PostgreSQL).
     if (store.backend === 'sqlite') (store as SqliteStore).db.pragma('wal_checkpoint(TRUNCATE)');
-    else (store as PostgresStore).db.run('ANALYZE');
+    else (store as PostgresStore).db.run('VACUUM ANALYZE');
     return {
       userIds,
       userNames,

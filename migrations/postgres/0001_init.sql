@@ -54,7 +54,9 @@ CREATE TABLE users (
 -- userName is unique per account without case among users SCIM can still see (PRODUCT.md §3): two
 -- processes creating the same userName at once meet here, whatever each checked before.
 CREATE UNIQUE INDEX users_user_name ON users (account_id, user_name_key) WHERE scim_deleted_at IS NULL;
-CREATE INDEX users_live ON users (account_id, seq) WHERE scim_deleted_at IS NULL;
+-- Counting the visible users and finding the n-th one for a startIndex read this index only
+-- (source and sso_linked are in it), as SQLite's users_live does.
+CREATE INDEX users_live ON users (account_id, seq) INCLUDE (source, sso_linked) WHERE scim_deleted_at IS NULL;
 CREATE INDEX users_external_id ON users (account_id, external_id);
 CREATE INDEX users_display_name ON users (account_id, display_name_key);
 -- The lockout guard's question before and after every SCIM write (zoominfo/lockout-guard.ts).
@@ -86,6 +88,8 @@ CREATE TABLE groups (
   UNIQUE (account_id, seq)
 );
 CREATE UNIQUE INDEX groups_display_name ON groups (account_id, display_name_key);
+-- A member is added to a group known by its seq alone (the repositories' contract).
+CREATE INDEX groups_seq ON groups (seq);
 CREATE INDEX groups_external_id ON groups (account_id, external_id);
 
 -- One row a membership: one member of a 10,000-member group changes one row.
@@ -133,6 +137,9 @@ CREATE INDEX events_group ON events (account_id, group_id, id) WHERE group_id IS
 CREATE INDEX events_type ON events (account_id, type, id);
 CREATE INDEX events_caused ON events (account_id, request_event_id) WHERE request_event_id IS NOT NULL;
 CREATE INDEX events_refused ON events (account_id, id) WHERE status = 401;
+-- A request's outcome, duration and names are written by the event's id alone, inside every write:
+-- without this, each was a scan of the whole journal.
+CREATE INDEX events_id ON events (id);
 
 -- What one process keeps in memory on SQLite and N processes must share here (docs/storage.md):
 -- admin view sessions (by the digest of their id: the cookie itself is never stored) ...

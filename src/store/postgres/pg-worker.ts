@@ -92,11 +92,17 @@ async function main(): Promise<void> {
     return { text, values };
   };
 
+  // Every statement waits for the one before it (pg 9 will not queue them itself): a statement
+  // sent without waiting (send) and the next one waited for keep their order on the connection.
   let queue: Promise<unknown> = Promise.resolve();
+  const run = (request: { sql: string; params: unknown[] }) => {
+    const result = queue.then(() => client.query(statement(request.sql, request.params)));
+    queue = result.catch(() => undefined);
+    return result;
+  };
   port.on('message', (request: Request) => {
     if (request.kind === 'send') {
-      // Fire and forget, yet in order: pg runs one connection's statements one after another.
-      queue = client.query(statement(request.sql, request.params)).catch(() => undefined);
+      void run(request).catch(() => undefined);
       return;
     }
     if (request.kind === 'close') {
@@ -107,7 +113,7 @@ async function main(): Promise<void> {
       });
       return;
     }
-    client.query(statement(request.sql, request.params)).then(
+    run(request).then(
       (outcome) => {
         const result = Array.isArray(outcome) ? (outcome.at(-1) as pg.QueryResult) : outcome;
         reply({ ok: true, rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? 0 });
