@@ -120,15 +120,18 @@ export function createPostgresGroupsRepository(db: PgDb): GroupsRepository {
         [accountId, memberId],
       );
     },
-    /** groupsOf for many members in one query (a page of users), by member id. */
+    /**
+     * groupsOf for many members in one query (a page of users), by member id. Within a group the
+     * members come in the order asked, as SQLite's (json_each first, then a stable sort by seq).
+     */
     groupsOfMany(accountId: string, memberIds: string[]): Map<string, { id: string; displayName: string }[]> {
       const byMember = new Map<string, { id: string; displayName: string }[]>();
       const rows = db.all<{ memberId: string; id: string; displayName: string }>(
         `SELECT m.member_id AS "memberId", g.id, g.display_name AS "displayName"
-        FROM unnest($1::text[]) j (member_id)
+        FROM unnest($1::text[]) WITH ORDINALITY j (member_id, n)
         JOIN group_members m ON m.account_id = $2 AND m.member_id = j.member_id
         JOIN groups g ON g.account_id = m.account_id AND g.seq = m.group_seq
-        ORDER BY g.seq`,
+        ORDER BY g.seq, j.n`,
         [memberIds, accountId],
       );
       for (const { memberId, id, displayName } of rows) {
