@@ -51,7 +51,7 @@ export function seedSyntheticData(store: Store, accountId: string, plan: SeedPla
         });
       }
       for (const row of store.users.insertMany(batch)) userIds.push(row.id);
-    });
+    }, accountId);
     plan.onProgress?.(Math.min(plan.users, start + BATCH), total);
   }
   const groupIds: string[] = [];
@@ -68,7 +68,7 @@ export function seedSyntheticData(store: Store, accountId: string, plan: SeedPla
       }
       if ((g + 1) % 100 === 0) plan.onProgress?.(plan.users + g + 1, total);
     }
-  });
+  }, accountId);
   plan.onProgress?.(total, total);
   return { userIds, groupIds };
 }

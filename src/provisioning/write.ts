@@ -36,7 +36,7 @@ function attempt<T>(store: Store, journal: Journal, ctx: RequestContext, fn: () 
         journal.recordOutcome(ctx, outcome.status, outcome.durationMs, outcome.response);
       }
       return result;
-    });
+    }, ctx.accountId);
   } catch (error) {
     ctx.requestEventId = before;
     ctx.requestNames = names;

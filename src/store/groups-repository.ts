@@ -138,7 +138,8 @@ export function createGroupsRepository(db: Db) {
       return count.get(accountId)!;
     },
     candidates(accountId: string, hint: { attribute: string; value: string } | null): GroupRow[] {
-      const stmt = hint ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
+      // Own keys only: an attribute named "constructor" must not find Object's.
+      const stmt = hint && Object.hasOwn(byColumn, hint.attribute) ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
       // displayName is looked up by its case key; id and externalId are case-exact.
       const value = hint?.attribute === 'displayName' ? caseKey(hint.value) : hint?.value;
       return (stmt ? stmt.all(accountId, value!) : all.all(accountId)).map(fromRaw);

@@ -36,13 +36,19 @@ export interface Store {
   readonly names: NamesRepository;
   /** Sessions and counting windows that every process serving the database must share. */
   readonly shared: SharedState;
-  /** Runs fn in one transaction of its own: committed when it returns, undone when it throws. */
-  transaction<T>(fn: () => T): T;
   /**
-   * Runs a SCIM write: all or nothing, and serialised with every other write to the database. The
-   * caller acknowledges nothing before `durable()` settles (the app's onSend hook waits for it).
+   * Runs fn in one transaction of its own: committed when it returns, undone when it throws.
+   * `accountId` confines it to one account: it then waits only for writes to that account (and for
+   * writes confined to none); without it, it waits for every other write. (PostgreSQL; SQLite
+   * serialises all writes anyway.)
    */
-  batched<T>(fn: () => T): T;
+  transaction<T>(fn: () => T, accountId?: string): T;
+  /**
+   * Runs a SCIM write of one account: all or nothing, serialised with every other write to the
+   * account. The caller acknowledges nothing before `durable()` settles (the app's onSend hook
+   * waits for it).
+   */
+  batched<T>(fn: () => T, accountId?: string): T;
   /** Settles when everything written so far is committed; undefined when nothing is pending. */
   durable(): Promise<void> | undefined;
   /** Throws unless the database answers (the health check). */

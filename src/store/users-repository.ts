@@ -364,7 +364,8 @@ export function createUsersRepository(db: Db) {
     },
     /** Candidates for a filter: narrowed by an indexed equality when the filter has one. */
     candidates(accountId: string, visibility: Visibility, hint: { attribute: string; value: string } | null): UserRow[] {
-      const stmt = hint ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
+      // Own keys only: an attribute named "constructor" must not find Object's.
+      const stmt = hint && Object.hasOwn(byColumn, hint.attribute) ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
       const rows = stmt ? stmt.all({ accountId, visibility, value: hint!.value, key: caseKey(hint!.value) }) : all.all({ accountId, visibility });
       return (rows as RawUserRow[]).map(fromRaw);
     },

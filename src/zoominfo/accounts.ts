@@ -19,7 +19,7 @@ export function createAccount(store: Store, id: string, name: string): { token: 
     store.accounts.setToken(id, 'scim', token);
     seedAdmin(store, id);
     return { token };
-  });
+  }, id);
 }
 
 /** Removes an account and everything in it (users, groups, tokens, journal). */
@@ -30,5 +30,5 @@ export function deleteAccount(store: Store, id: string): void {
     store.users.eraseAccount(id);
     store.events.clear(id);
     store.accounts.remove(id);
-  });
+  }, id);
 }

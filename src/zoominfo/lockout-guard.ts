@@ -57,7 +57,7 @@ export function guardAdminAction<T>(store: Store, accountId: string, guard: Admi
       }
       event({ type: 'guard.forced', level: 'warning', message: `${guard.what} forced although ${after.summary}`, data });
       return result;
-    });
+    }, accountId);
   } catch (error) {
     // Journaled after the rollback, so that the refusal itself is kept.
     if (refusal && error === refusal) event({ type: 'guard.refused', level: 'warning', message: `${guard.what} refused: ${refusal.summary}`, data: { ...guard.data, lockedOut: refusal.lockedOut } });

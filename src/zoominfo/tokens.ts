@@ -36,6 +36,6 @@ export function rotateToken(store: Store, accountId: string, kind: TokenKind, vi
   store.transaction(() => {
     store.accounts.setToken(accountId, kind, token);
     store.events.insert({ accountId, type: 'token.rotated', message: `${kind} token rotated (${via})`, data: { kind } });
-  });
+  }, accountId);
   return token;
 }

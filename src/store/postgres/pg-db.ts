@@ -51,7 +51,19 @@ export function openPgDb(url: string, options: SyncConnectionOptions = {}): PgDb
     },
     transaction<T>(fn: () => T, begin = 'BEGIN'): T {
       const savepoint = depth > 0 ? `s${depth}` : null;
-      query(savepoint ? `SAVEPOINT ${savepoint}` : begin);
+      try {
+        query(savepoint ? `SAVEPOINT ${savepoint}` : begin);
+      } catch (error) {
+        // A BEGIN that also takes locks may begin and then fail (lock_timeout): end what it began.
+        if (!savepoint) {
+          try {
+            query('ROLLBACK');
+          } catch {
+            // nothing was begun, or the connection broke
+          }
+        }
+        throw error;
+      }
       depth++;
       let result: T;
       try {

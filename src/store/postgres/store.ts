@@ -10,14 +10,30 @@ import { DEFAULT_JOURNAL_MAX_BODY, DEFAULT_JOURNAL_MAX_REFUSED, type JournalBoun
 import type { PostgresStore, StoreOptions } from '../store.js';
 
 /**
- * Every write transaction of every process takes this lock first (pg_advisory_xact_lock), so SCIM
- * writes are serialised across replicas as SQLite serialises them: a write's lockout guard and
- * uniqueness checks read a database no other write is changing. Constraints still back them up
- * (users_user_name, groups_display_name), and reads never wait for it.
+ * Every write transaction of every process takes advisory locks first, so writes to one account
+ * are serialised across replicas as SQLite serialises them: a write's lockout guard and uniqueness
+ * checks read an account no other write is changing. A write confined to one account (every SCIM
+ * write, every admin action on an account) holds WRITE_LOCK shared and its account's lock
+ * exclusively: writes to different accounts run side by side. A write confined to none (the first
+ * start's bootstrap) holds WRITE_LOCK exclusively, so it waits for all of them. Constraints still
+ * back the checks up (users_user_name, groups_display_name), and reads never wait.
  */
 const WRITE_LOCK = 7_363_412;
-/** A write's BEGIN and its lock, in one round trip. */
-const BEGIN_WRITE = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+/** The first key of an account's lock (pg_advisory_xact_lock(int4, int4): a key space of its own). */
+const ACCOUNT_LOCKS = 7_363_413;
+
+/** A 32-bit FNV-1a hash of the account id: two ids sharing one only wait for each other. */
+function accountKey(accountId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) hash = Math.imul(hash ^ accountId.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
+/** A write's BEGIN and its locks, in one round trip (numbers only: nothing of the client is spliced in). */
+const beginWrite = (accountId: string | undefined) =>
+  accountId === undefined
+    ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`
+    : `BEGIN; SELECT pg_advisory_xact_lock_shared(${WRITE_LOCK}), pg_advisory_xact_lock(${ACCOUNT_LOCKS}, ${accountKey(accountId)})`;
 
 /**
  * The Store on PostgreSQL (DATABASE_URL, PRODUCT.md §8.5): the same repositories and transactions as
@@ -47,11 +63,11 @@ export function createPostgresStore(url: string, options: StoreOptions): Postgre
       // kept queued; the transaction that follows meets the same database and reports for itself
     }
   };
-  const write = <T>(fn: () => T): T => {
+  const write = <T>(fn: () => T, accountId?: string): T => {
     if (db.inTransaction) return db.transaction(fn); // a savepoint of the open one
     // Deferred journal events first, outside: a rollback of this write cannot take them along.
     flushEvents();
-    return db.transaction(fn, BEGIN_WRITE);
+    return db.transaction(fn, beginWrite(accountId));
   };
 
   return {
