@@ -23,7 +23,8 @@ export function redactUrl(url: string): string {
     parsed.searchParams.forEach((_, key) => {
       if (/pass|secret|key/i.test(key)) parsed.searchParams.set(key, '[redacted]');
     });
-    return parsed.toString();
+    // The URL class percent-encodes the brackets; a reader should see the word.
+    return parsed.toString().replaceAll('%5Bredacted%5D', '[redacted]');
   } catch {
     return 'postgres://[unparsable URL]';
   }

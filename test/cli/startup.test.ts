@@ -46,6 +46,10 @@ describe('start-up failures: one line naming the cause and the path, exit 2', ()
     ['DATABASE_PATH is not a database', () => ({ PORT: '0', DATABASE_PATH: join(dir, 'garbage.db') }), () => new RegExp(`^zi-scim: cannot open the database ${join(dir, 'garbage.db')} .*not a database`)],
     ['a migration that fails', () => ({ PORT: '0', DATABASE_PATH: join(dir, 'foreign.db') }), () => new RegExp(`^zi-scim: cannot migrate the database ${join(dir, 'foreign.db')}: migration 0001_init\\.sql failed: table accounts already exists`)],
     ['PORT=abc', () => ({ PORT: 'abc' }), () => /^zi-scim: invalid PORT: expected a whole number from 0 to 65535, got "abc"$/],
+    // The password never reaches the terminal (nor a log).
+    ['a PostgreSQL that does not answer', () => ({ PORT: '0', DATABASE_URL: 'postgres://zi:s3cret-pw@127.0.0.1:1/sandbox' }),
+      () => /^zi-scim: cannot open the PostgreSQL database postgres:\/\/zi:\[redacted\]@127\.0\.0\.1:1\/sandbox \(DATABASE_URL\): connect ECONNREFUSED/],
+    ['DATABASE_URL of another database', () => ({ DATABASE_URL: 'mysql://x@host/db' }), () => /^zi-scim: invalid DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL$/],
   ];
   beforeAll(() => {
     writeFileSync(join(dir, 'plain-file'), 'not a folder');
