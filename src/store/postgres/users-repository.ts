@@ -225,17 +225,16 @@ export function createPostgresUsersRepository(db: PgDb): UsersRepository {
       return batch.map(({ row }) => ({ ...row, seq: seqOf.get(row.id)!, version: 1 }));
     },
     /**
-     * Only the columns whose value changes are set: an UPDATE writes a new row version either way,
-     * but one that touches no indexed column can stay a heap-only (HOT) update, with no index entry
-     * rewritten (a PATCH of `active` alone).
+     * Every updatable column is set, in one statement: unlike SQLite, PostgreSQL compares the old
+     * and new values of indexed columns itself, so an UPDATE that sets them to what they were stays
+     * a heap-only (HOT) update with no index entry rewritten, and reading the row first (a round
+     * trip inside the write's lock) buys nothing.
      */
     update(row: UserRow, emails?: string[]): UserRow {
       forgetLists();
       const params: Params = toParams(row);
-      const current = db.one<Record<UpdatableColumn, unknown>>(`SELECT ${UPDATABLE.join(', ')} FROM users WHERE account_id = $1 AND seq = $2`, [row.accountId, row.seq]);
-      const changed = current ? UPDATABLE.filter((c) => current[c] !== params[UPDATE_PARAM[c]]) : [...UPDATABLE];
-      const set = [...changed.map((c, i) => `${c} = $${i + 3}`), 'version = version + 1'];
-      db.run(`UPDATE users SET ${set.join(', ')} WHERE account_id = $1 AND seq = $2`, [row.accountId, row.seq, ...changed.map((c) => params[UPDATE_PARAM[c]])]);
+      const set = [...UPDATABLE.map((c, i) => `${c} = $${i + 3}`), 'version = version + 1'];
+      db.run(`UPDATE users SET ${set.join(', ')} WHERE account_id = $1 AND seq = $2`, [row.accountId, row.seq, ...UPDATABLE.map((c) => params[UPDATE_PARAM[c]])]);
       if (emails) writeEmails(row.seq, row.accountId, emails);
       return { ...row, version: row.version + 1 };
     },
