@@ -35,14 +35,16 @@ const fromRaw = (r: RawEvent): EventRow => ({
 });
 
 /** Inserts into one account between two prunes of its journal. */
-const PRUNE_EVERY = 500;
+export const PRUNE_EVERY = 500;
 /** Accounts whose inserts are counted for pruning; past this the counts start over (all prune soon). */
-const MAX_COUNTED_ACCOUNTS = 10_000;
+export const MAX_COUNTED_ACCOUNTS = 10_000;
 /** Deferred journal writes wait at most this long, or until this many are queued, before one transaction writes them. */
-const FLUSH_AFTER_MS = 20;
-const FLUSH_AT = 256;
+export const FLUSH_AFTER_MS = 20;
+export const FLUSH_AT = 256;
 /** Beyond this many queued (the database refusing writes for long), the oldest deferred writes are dropped. */
-const MAX_PENDING = 20_000;
+export const MAX_PENDING = 20_000;
+/** Accounts whose last recognised IdP is remembered. */
+export const MAX_REMEMBERED_IDPS = 10_000;
 
 export const DEFAULT_JOURNAL_MAX_REFUSED = 1000;
 export const DEFAULT_JOURNAL_MAX_BODY = 64 * 1024;
@@ -109,10 +111,9 @@ export function createEventsRepository(db: Db, bounds: JournalBounds, defaultAct
    * the journal once per account, forgotten when the account's journal is cleared.
    */
   const lastIdps = new Map<string, string | null>();
-  const MAX_REMEMBERED = 10_000;
   const rememberIdp = (event: NewEvent) => {
     if (event.type !== 'request' || event.idpInferred || !event.idp || event.idp === 'unknown') return;
-    if (lastIdps.size >= MAX_REMEMBERED && !lastIdps.has(event.accountId)) lastIdps.clear();
+    if (lastIdps.size >= MAX_REMEMBERED_IDPS && !lastIdps.has(event.accountId)) lastIdps.clear();
     lastIdps.set(event.accountId, event.idp);
   };
 
@@ -298,7 +299,7 @@ export function createEventsRepository(db: Db, bounds: JournalBounds, defaultAct
     /** The IdP the newest request that told its own IdP came from. */
     lastRecognisedIdp(accountId: string): string | null {
       if (!lastIdps.has(accountId)) {
-        if (lastIdps.size >= MAX_REMEMBERED) lastIdps.clear();
+        if (lastIdps.size >= MAX_REMEMBERED_IDPS) lastIdps.clear();
         settle();
         lastIdps.set(accountId, lastIdp.get(accountId) ?? null);
       }

@@ -1,20 +1,22 @@
 import type { PgDb } from './pg-db.js';
 import { eventFromRow, limitOf, offsetOf } from './rows.js';
-import { boundedJson, type Actor, type EventQuery, type EventRow, type EventsRepository, type JournalBounds, type NewEvent } from '../events-repository.js';
+// The journal's bounds are the SQLite repository's: both backends prune and flush alike.
+import {
+  boundedJson,
+  FLUSH_AFTER_MS,
+  FLUSH_AT,
+  MAX_COUNTED_ACCOUNTS,
+  MAX_PENDING,
+  MAX_REMEMBERED_IDPS,
+  PRUNE_EVERY,
+  type Actor,
+  type EventQuery,
+  type EventRow,
+  type EventsRepository,
+  type JournalBounds,
+  type NewEvent,
+} from '../events-repository.js';
 
-// The SQLite repository's bounds (events-repository.ts), kept equal: the parity test prunes at the
-// same insert on both backends.
-/** Inserts into one account between two prunes of its journal. */
-const PRUNE_EVERY = 500;
-/** Accounts whose inserts are counted for pruning; past this the counts start over (all prune soon). */
-const MAX_COUNTED_ACCOUNTS = 10_000;
-/** Deferred journal writes wait at most this long, or until this many are queued, before they are written together. */
-const FLUSH_AFTER_MS = 20;
-const FLUSH_AT = 256;
-/** Beyond this many queued (writes held back by a long transaction), the oldest deferred writes are dropped. */
-const MAX_PENDING = 20_000;
-/** Accounts whose last recognised IdP is remembered. */
-const MAX_REMEMBERED = 10_000;
 /** Events read at a time by iterate(): an export of a big journal is never held in memory. */
 const ITERATE_CHUNK = 500;
 
@@ -83,7 +85,7 @@ export function createPostgresEventsRepository(db: PgDb, bounds: JournalBounds, 
   let seenChanges = db.changes('users');
   const rememberIdp = (event: NewEvent) => {
     if (event.type !== 'request' || event.idpInferred || !event.idp || event.idp === 'unknown') return;
-    if (lastIdps.size >= MAX_REMEMBERED && !lastIdps.has(event.accountId)) lastIdps.clear();
+    if (lastIdps.size >= MAX_REMEMBERED_IDPS && !lastIdps.has(event.accountId)) lastIdps.clear();
     lastIdps.set(event.accountId, event.idp);
   };
 
@@ -285,7 +287,7 @@ export function createPostgresEventsRepository(db: PgDb, bounds: JournalBounds, 
         ) ?? null;
       // Read inside a transaction, it may be rolled back: answered, not remembered.
       if (!db.inTransaction) {
-        if (lastIdps.size >= MAX_REMEMBERED) lastIdps.clear();
+        if (lastIdps.size >= MAX_REMEMBERED_IDPS) lastIdps.clear();
         lastIdps.set(accountId, idp);
       }
       return idp;
