@@ -41,6 +41,31 @@ const memberAsShown = (ctx: RequestContext, m: { value: string; display: string 
   type: m.type,
 });
 
+/**
+ * From this many members a group's full answer is streamed from a read snapshot instead of built in
+ * memory (README, "Big groups"). Each member is over 100 bytes of JSON, so such an answer is past
+ * the 64 KB of a response the journal keeps: streaming it takes nothing from the journal.
+ */
+export const STREAM_MEMBERS_FROM = 1000;
+
+/** Members per piece of a streamed answer (about 40 KB of JSON). */
+const MEMBERS_PER_PIECE = 256;
+
+/** A resource's answer streamed from a snapshot of its own (store/read-snapshots.ts). */
+export interface StreamedResource {
+  /**
+   * Once the snapshot has begun: the resource's version there and its JSON text in pieces (the same
+   * text toScimJson builds); null when it is not there. The snapshot ends with the last piece.
+   */
+  open(): { version: number; pieces: Generator<string, void, undefined> } | null;
+  /** Ends the snapshot (an answer never sent, a client gone); safe to call more than once. */
+  close(): void;
+}
+
+// Where the members' text goes in representJson's output: `,"members":@` can only be that spot,
+// since the stored body precedes it and `meta`, which follows, is JSON.stringify's own text.
+const MEMBERS_SLOT = ',"members":@';
+
 /** How many members a set of changes names: what MAX_MEMBERS_PER_REQUEST bounds. */
 const membersNamed = (changes: MemberChange[]): number =>
   changes.reduce((n, c) => n + ('members' in c ? c.members.length : 'values' in c ? c.values.length : 0), 0);
@@ -86,6 +111,46 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
       if (members !== '[]') derived.push(['members', members]);
     }
     return representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+  }
+
+  /**
+   * A group's full representation, streamed from a read snapshot when it is big and the store can:
+   * taken now (a read), or as the pending writes commit (a write's answer, which must show exactly
+   * their outcome). Null when the answer is built in memory.
+   */
+  function toScimStream(ctx: RequestContext, row: GroupRow, projection: Projection, when: 'now' | 'after-commit'): StreamedResource | null {
+    if (!store.snapshots || !isRequested(rt, projection, 'members') || !onlyExcludes(rt, projection, ['members'])) return null;
+    if (store.groups.memberCount(row.seq) < STREAM_MEMBERS_FROM) return null;
+    const snapshot = when === 'now' ? store.snapshots.now() : store.snapshots.afterCommit();
+    if (!snapshot) return null;
+    return {
+      open() {
+        const group = snapshot.group(row.seq);
+        const json = group && representJson(rt, group.resource, { id: group.id, created: group.createdAt, lastModified: group.lastModified, version: group.version, baseUrl: ctx.baseUrl }, [['members', '@']]);
+        if (!group || !json) {
+          snapshot.close();
+          return null;
+        }
+        const slot = json.lastIndexOf(MEMBERS_SLOT);
+        const head = json.slice(0, slot);
+        const tail = json.slice(slot + MEMBERS_SLOT.length);
+        const pieces = function* (): Generator<string, void, undefined> {
+          try {
+            let first = true;
+            for (const piece of snapshot.memberPieces(group!.seq, ctx.baseUrl, MEMBERS_PER_PIECE)) {
+              yield first ? `${head},"members":[${piece}` : `,${piece}`;
+              first = false;
+            }
+            // No members left in the snapshot: no `members` at all, as toScimJson answers.
+            yield first ? head + tail : `]${tail}`;
+          } finally {
+            snapshot.close();
+          }
+        };
+        return { version: group.version, pieces: pieces() };
+      },
+      close: () => snapshot.close(),
+    };
   }
 
   function assertNameFree(accountId: string, displayName: string, selfId?: string): void {
@@ -202,6 +267,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
   return {
     toScim,
     toScimJson,
+    toScimStream,
 
     get(ctx: RequestContext, id: string): GroupRow {
       return findRow(ctx, id);

@@ -22,7 +22,7 @@ export interface MemberRow {
   display: string | null;
 }
 
-interface RawGroupRow {
+export interface RawGroupRow {
   seq: number;
   id: string;
   account_id: string;
@@ -34,7 +34,7 @@ interface RawGroupRow {
   resource: string;
 }
 
-const fromRaw = (r: RawGroupRow): GroupRow => ({
+export const fromRawGroup = (r: RawGroupRow): GroupRow => ({
   seq: r.seq,
   id: r.id,
   accountId: r.account_id,
@@ -109,11 +109,11 @@ export function createGroupsRepository(db: Db) {
   return {
     findById(accountId: string, id: string): GroupRow | null {
       const raw = byId.get(accountId, id);
-      return raw ? fromRaw(raw) : null;
+      return raw ? fromRawGroup(raw) : null;
     },
     findByDisplayName(accountId: string, displayName: string): GroupRow | null {
       const raw = byName.get(accountId, caseKey(displayName));
-      return raw ? fromRaw(raw) : null;
+      return raw ? fromRawGroup(raw) : null;
     },
     insert(row: NewGroup): GroupRow {
       const { lastInsertRowid } = insert.run({ ...row, displayNameKey: caseKey(row.displayName) });
@@ -132,7 +132,7 @@ export function createGroupsRepository(db: Db) {
       removeAccount.run(accountId);
     },
     page(accountId: string, offset: number, limit: number): GroupRow[] {
-      return page.all(accountId, limit, offset).map(fromRaw);
+      return page.all(accountId, limit, offset).map(fromRawGroup);
     },
     count(accountId: string): number {
       return count.get(accountId)!;
@@ -142,7 +142,7 @@ export function createGroupsRepository(db: Db) {
       const stmt = hint && Object.hasOwn(byColumn, hint.attribute) ? byColumn[hint.attribute as keyof typeof byColumn] : undefined;
       // displayName is looked up by its case key; id and externalId are case-exact.
       const value = hint?.attribute === 'displayName' ? caseKey(hint.value) : hint?.value;
-      return (stmt ? stmt.all(accountId, value!) : all.all(accountId)).map(fromRaw);
+      return (stmt ? stmt.all(accountId, value!) : all.all(accountId)).map(fromRawGroup);
     },
     members(groupSeq: number, offset = 0, limit = -1): MemberRow[] {
       return members.all(groupSeq, limit, offset);

@@ -13,6 +13,7 @@ import type { EventsRepository } from './events-repository.js';
 import type { RehearsalRepository } from './rehearsal-repository.js';
 import type { SharedState } from '../model/shared-state.js';
 import type { PgDb } from './postgres/pg-db.js';
+import { createSnapshotPool, type ReadSnapshots } from './read-snapshots.js';
 
 interface OpenBatch {
   /** Settles when the batch's COMMIT has run: resolved once committed, rejected if it failed. */
@@ -36,6 +37,11 @@ export interface Store {
   readonly names: NamesRepository;
   /** Sessions and counting windows that every process serving the database must share. */
   readonly shared: SharedState;
+  /**
+   * Consistent reads on connections of their own, from which a big answer is streamed while writes
+   * go on (SQLite on a file). Undefined where answers are built in memory: PostgreSQL, :memory:.
+   */
+  readonly snapshots?: ReadSnapshots;
   /**
    * Runs fn in one transaction of its own: committed when it returns, undone when it throws.
    * `accountId` confines it to one account: it then waits only for writes to that account (and for
@@ -111,6 +117,9 @@ export function createStore(db: Db, options: StoreOptions): SqliteStore {
    * answered with an error and nothing of it was acknowledged.
    */
   let batch: OpenBatch | null = null;
+  // Snapshots asked for by the batch's writes begin right after its COMMIT, in the same turn: no
+  // other write of this process can commit in between.
+  const snapshots = createSnapshotPool(db, () => (batch ? 'batch' : db.inTransaction ? 'transaction' : 'none'));
 
   function commitBatch(): void {
     const open = batch;
@@ -124,9 +133,11 @@ export function createStore(db: Db, options: StoreOptions): SqliteStore {
       } catch {
         // SQLite rolled back already
       }
+      snapshots?.failed();
       open.reject(error);
       return;
     }
+    snapshots?.committed();
     open.resolve();
   }
 
@@ -141,6 +152,7 @@ export function createStore(db: Db, options: StoreOptions): SqliteStore {
     rehearsal: createRehearsalRepository(db, flushEvents, bounds.maxBody),
     names: createNamesRepository(db),
     shared: createMemorySharedState(),
+    ...(snapshots && { snapshots }),
     ping: () => void ping.get(),
     /** BEGIN IMMEDIATE: writers (another process's too) queue instead of failing. */
     transaction<T>(fn: () => T): T {
@@ -159,6 +171,7 @@ export function createStore(db: Db, options: StoreOptions): SqliteStore {
       if (batch && !db.inTransaction) {
         const failed = batch;
         batch = null;
+        snapshots?.failed();
         failed.reject(new Error('the batch of writes was rolled back by SQLite'));
       }
       if (!batch) {
@@ -187,6 +200,7 @@ export function createStore(db: Db, options: StoreOptions): SqliteStore {
         commitBatch();
         events.flush();
       } finally {
+        snapshots?.closeAll();
         db.close();
       }
     },

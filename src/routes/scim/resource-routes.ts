@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StreamedResource } from '../../provisioning/groups-service.js';
 import type { ResourceTypeDef } from '../../scim/schema/resource-types.js';
 import type { RequestContext } from '../../journal.js';
 import type { ListParams } from '../../scim/list-params.js';
@@ -27,6 +29,8 @@ export interface ResourceService<T extends Row> {
   toScim(ctx: RequestContext, row: T, projection?: Projection): JsonObject;
   /** toScim already serialised, without parsing the stored document; null when the projection needs toScim. */
   toScimJson?(ctx: RequestContext, row: T, projection?: Projection): string | null;
+  /** A big answer streamed from a read snapshot of its own (groups); null when built in memory. */
+  toScimStream?(ctx: RequestContext, row: T, projection: Projection, when: 'now' | 'after-commit'): StreamedResource | null;
   get(ctx: RequestContext, id: string): T;
   list(ctx: RequestContext, params: ListParams): ListResult<T>;
   create(ctx: RequestContext, body: unknown): T;
@@ -44,6 +48,8 @@ const MAX_JOURNALED_RESPONSE = 64 * 1024;
 interface Answer {
   body?: JsonObject;
   payload?: string;
+  /** Instead of a payload: streamed from the snapshot taken as the write commits. */
+  stream?: StreamedResource;
 }
 
 const ifMatch = (request: FastifyRequest) => request.headers['if-match'];
@@ -102,7 +108,15 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     checkProjection(rt, projection);
     const answer: Answer = {};
     request.scim.complete = (result) => {
+      // A big group's answer is streamed after the commit; like any answer over the journal's
+      // 64 KB it is journaled without its body.
       if (result && status !== 204) {
+        answer.stream = service.toScimStream?.(request.scim, result as T, projection, 'after-commit') ?? undefined;
+        // However the request ends (this write undone, an error answered, the client gone), the
+        // snapshot ends with its response.
+        if (answer.stream) reply.raw.once('close', answer.stream.close);
+      }
+      if (result && status !== 204 && !answer.stream) {
         const json = service.toScimJson?.(request.scim, result as T, projection) ?? null;
         if (json !== null) answer.payload = json;
         else {
@@ -116,7 +130,28 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     return answer;
   };
 
+  const sendStream = (reply: FastifyReply, request: FastifyRequest, opened: NonNullable<ReturnType<StreamedResource['open']>>, status: number) =>
+    reply
+      .code(status)
+      .header('etag', etagOf(opened.version))
+      .header('content-type', responseContentType(request.headers.accept))
+      .send(Readable.from(opened.pieces, { objectMode: false }));
+
+  /**
+   * A big group's answer, from the snapshot begun as its write committed: the group as that write
+   * left it, read member by member while later writes go on. Only another process writing to the
+   * same database between that commit and the snapshot's first read can put a later state there:
+   * that state is answered, with its own ETag, as a GET would; a group it deleted is answered 204.
+   */
+  const sendStreamedAnswer = async (reply: FastifyReply, request: FastifyRequest, stream: StreamedResource, row: T, status: number) => {
+    await app.store.durable();
+    const opened = stream.open();
+    if (!opened) return reply.code(204).header('etag', etagOf(row.version)).send();
+    return sendStream(reply, request, opened, status);
+  };
+
   const sendAnswer = (reply: FastifyReply, request: FastifyRequest, answer: Answer, row: T, status: number) => {
+    if (answer.stream) return sendStreamedAnswer(reply, request, answer.stream, row, status);
     reply.code(status).header('etag', etagOf(row.version));
     if (answer.payload !== undefined) return reply.header('content-type', responseContentType(request.headers.accept)).send(answer.payload);
     // Not answered inside the transaction (a service that returned early): build it now.
@@ -135,6 +170,16 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     checkProjection(rt, projection);
     const row = service.get(request.scim, request.params.id);
     if (isNotModified(request.headers['if-none-match'], row.version)) return reply.code(304).header('etag', etagOf(row.version)).send();
+    const stream = service.toScimStream?.(request.scim, row, projection, 'now');
+    if (stream) {
+      // The snapshot holds what is committed; the row above may be a pending write's (then built below).
+      const opened = stream.open();
+      if (opened && opened.version === row.version) {
+        reply.raw.once('close', stream.close);
+        return sendStream(reply, request, opened, 200);
+      }
+      stream.close();
+    }
     const json = service.toScimJson?.(request.scim, row, projection) ?? null;
     if (json !== null) return reply.code(200).header('etag', etagOf(row.version)).header('content-type', responseContentType(request.headers.accept)).send(json);
     return sendResource(reply, rt, project(rt, service.toScim(request.scim, row, projection), projection), row);

@@ -1,0 +1,197 @@
+import Database from 'better-sqlite3';
+import type { Db } from './open-database.js';
+import { fromRawGroup, type GroupRow, type RawGroupRow } from './groups-repository.js';
+
+/**
+ * One consistent read of the database on a connection of its own, held open across turns of the
+ * event loop: a big group's answer is streamed from it while the write connection goes on writing
+ * (WAL: readers see the snapshot they began with, writers do not wait for them).
+ */
+export interface ReadSnapshot {
+  /** The group as of the snapshot; null when it does not exist there. */
+  group(groupSeq: number): GroupRow | null;
+  /**
+   * The group's members, as its representation's `members` array holds them (the same text as
+   * groups-repository's membersJson), up to `size` members a piece: each piece is the members'
+   * JSON joined by commas, without brackets.
+   */
+  memberPieces(groupSeq: number, baseUrl: string, size: number): Generator<string, void, undefined>;
+  /** Ends the read and gives the connection back; safe to call more than once. */
+  close(): void;
+}
+
+export interface ReadSnapshots {
+  /** A snapshot of what is committed now; null when every read connection is taken. */
+  now(): ReadSnapshot | null;
+  /**
+   * A snapshot taken the moment the writes pending now are committed (before any later write can
+   * commit), so that it holds exactly their outcome; null when every read connection is taken.
+   * If that commit fails the snapshot is closed, and reading it throws.
+   */
+  afterCommit(): ReadSnapshot | null;
+}
+
+/** What the store tells the snapshots about its own transactions (store.ts). */
+export interface SnapshotPool extends ReadSnapshots {
+  /** The pending writes were committed: the snapshots waiting for them begin now. */
+  committed(): void;
+  /** The pending writes were rolled back: the snapshots waiting for them are closed. */
+  failed(): void;
+  closeAll(): void;
+}
+
+/**
+ * Read connections open at once. Each holds a WAL read mark while its snapshot lasts (SQLite has
+ * five); snapshots begun together share one. Past the limit an answer is built in memory instead.
+ */
+export const MAX_READ_CONNECTIONS = 4;
+
+// The same member object as groups-repository's membersJson, one row each, in the same order.
+const MEMBERS_SQL = `SELECT CASE WHEN display IS NULL
+      THEN json_object('value', value, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
+      ELSE json_object('value', value, 'display', display, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
+    END
+  FROM (SELECT m.member_id AS value, m.member_type AS type, coalesce(u.display_name, u.user_name, g.display_name) AS display
+    FROM group_members m
+    LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+    LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+    WHERE m.group_seq = @seq ORDER BY m.member_id)`;
+
+interface ReadConnection {
+  db: Database.Database;
+  group: Database.Statement<[number], RawGroupRow>;
+  members: Database.Statement<{ seq: number; base: string }, string>;
+}
+
+/**
+ * Snapshots of the SQLite file `db` is open on; undefined for an in-memory database, which no
+ * other connection can see. `pendingWrites` says whether the store holds writes not yet committed:
+ * in its group-commit batch (then `committed` or `failed` follows), or in some other transaction.
+ */
+export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'transaction' | 'none'): SnapshotPool | undefined {
+  if (db.memory) return undefined;
+  const idle: ReadConnection[] = [];
+  const waiting = new Set<() => void>();
+  const failing = new Set<() => void>();
+  let open = 0;
+  let closed = false;
+
+  const connect = (): ReadConnection => {
+    const reader = new Database(db.name, { readonly: true, fileMustExist: true });
+    reader.pragma('busy_timeout = 5000');
+    return {
+      db: reader,
+      group: reader.prepare<[number], RawGroupRow>('SELECT * FROM groups WHERE seq = ?'),
+      members: reader.prepare<{ seq: number; base: string }, string>(MEMBERS_SQL).pluck(),
+    };
+  };
+
+  const take = (pinNow: boolean): ReadSnapshot | null => {
+    if (closed) return null;
+    let connection = idle.pop();
+    if (!connection) {
+      if (open >= MAX_READ_CONNECTIONS) return null;
+      connection = connect();
+      open += 1;
+    }
+    const reader = connection;
+    let state: 'waiting' | 'reading' | 'closed' | 'failed' = 'waiting';
+    // A statement still iterating keeps the connection busy: it is finished before the read ends.
+    let iterating: IterableIterator<string> | undefined;
+    const begin = () => {
+      waiting.delete(begin);
+      failing.delete(fail);
+      if (state !== 'waiting') return;
+      // BEGIN alone takes no snapshot: the first read does, so read at once.
+      reader.db.exec('BEGIN');
+      reader.group.get(0);
+      state = 'reading';
+    };
+    const fail = () => {
+      waiting.delete(begin);
+      failing.delete(fail);
+      if (state === 'waiting') release('failed');
+    };
+    const release = (end: 'closed' | 'failed') => {
+      const wasReading = state === 'reading';
+      state = end;
+      waiting.delete(begin);
+      failing.delete(fail);
+      try {
+        iterating?.return?.();
+        iterating = undefined;
+        if (wasReading && reader.db.inTransaction) reader.db.exec('COMMIT');
+        if (closed) {
+          reader.db.close();
+          open -= 1;
+        } else idle.push(reader);
+      } catch {
+        // A connection that cannot end its read is not reused.
+        reader.db.close();
+        open -= 1;
+      }
+    };
+    const reading = () => {
+      if (state === 'failed') throw new Error('the writes this snapshot was waiting for were rolled back');
+      if (state !== 'reading') throw new Error(`the snapshot is ${state}`);
+    };
+    if (pinNow) begin();
+    else {
+      waiting.add(begin);
+      failing.add(fail);
+    }
+    return {
+      group(groupSeq) {
+        reading();
+        const raw = reader.group.get(groupSeq);
+        return raw ? fromRawGroup(raw) : null;
+      },
+      *memberPieces(groupSeq, baseUrl, size) {
+        reading();
+        const rows = reader.members.iterate({ seq: groupSeq, base: baseUrl });
+        iterating = rows;
+        try {
+          let piece: string[] = [];
+          for (const member of rows) {
+            piece.push(member);
+            if (piece.length === size) {
+              yield piece.join(',');
+              piece = [];
+            }
+          }
+          if (piece.length) yield piece.join(',');
+        } finally {
+          if (iterating === rows) iterating = undefined;
+          rows.return?.();
+        }
+      },
+      close() {
+        if (state === 'waiting' || state === 'reading') release('closed');
+      },
+    };
+  };
+
+  return {
+    now: () => take(true),
+    afterCommit() {
+      const pending = pendingWrites();
+      // Inside a transaction of someone's own, whose commit this pool is not told of: no snapshot.
+      if (pending === 'transaction') return null;
+      return take(pending === 'none');
+    },
+    committed() {
+      for (const begin of [...waiting]) begin();
+    },
+    failed() {
+      for (const fail of [...failing]) fail();
+    },
+    closeAll() {
+      closed = true;
+      for (const fail of [...failing]) fail();
+      for (const connection of idle.splice(0)) {
+        connection.db.close();
+        open -= 1;
+      }
+    },
+  };
+}
