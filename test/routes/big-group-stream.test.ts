@@ -19,7 +19,9 @@ let port: number;
 
 beforeAll(async () => {
   t = await createTestApp();
-  ({ userIds, groupIds: [groupId!] } = seedSyntheticData(t.app.store, DEFAULT_ACCOUNT, { users: MEMBERS + 10, groups: 1, membersPerGroup: MEMBERS }));
+  const seeded = seedSyntheticData(t.app.store, DEFAULT_ACCOUNT, { users: MEMBERS + 10, groups: 1, membersPerGroup: MEMBERS });
+  userIds = seeded.userIds;
+  groupId = seeded.groupIds[0]!;
   port = (t.app.server.address() as AddressInfo).port;
 });
 afterAll(async () => {
