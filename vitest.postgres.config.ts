@@ -13,6 +13,8 @@ const SQLITE_ONLY = [
   'test/reliability/file-modes-and-headers.test.ts',
   'test/performance/hot-path.test.ts',
   'test/cli/database-safety.test.ts',
+  // the benchmark's small run seeds and serves its own SQLite file, whatever the test database
+  'test/performance/bench-smoke.test.ts',
   // big groups streamed from SQLite read connections; on PostgreSQL the answer is built in memory
   'test/routes/big-group-stream.test.ts',
   // compares every SQLite table before and after each fuzzed request (test/fuzz/properties.ts)
