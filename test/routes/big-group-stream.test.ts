@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, ADMIN_TOKEN, PATCH_OP, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, ADMIN_TOKEN, GROUP_SCHEMA, PATCH_OP, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
 import { seedSyntheticData } from '../../src/cli/synthetic-data.js';
 import { DEFAULT_ACCOUNT } from '../../src/model/accounts.js';
 import { STREAM_MEMBERS_FROM } from '../../src/provisioning/groups-service.js';
@@ -146,6 +146,24 @@ describe('a big group answered in full', () => {
     const again = await Promise.all(Array.from({ length: MAX_READ_CONNECTIONS }, () => t.scim.get(`/Groups/${groupId}`).expect(200)));
     expect(again.map(streamed)).toEqual(Array(MAX_READ_CONNECTIONS).fill(true));
     expect(memberIdsOf(again[0]!.body)).toContain(userIds[MEMBERS + 3]);
+  });
+
+  it('HEAD sends the headers only; PUT and POST of a big group are answered streamed with what they wrote', async () => {
+    const head = await t.http.head(`/scim/v2/Groups/${groupId}`).set('Authorization', `Bearer ${SCIM_TOKEN}`).expect(200);
+    expect(head.text ?? '').toBe('');
+    const current = await t.scim.get(`/Groups/${groupId}`).expect(200);
+    expect(head.headers.etag).toBe(current.headers.etag);
+    const members = userIds.slice(0, STREAM_MEMBERS_FROM).map((value) => ({ value }));
+    const created = await t.scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Streamed on creation', members }).expect(201);
+    expect(streamed(created)).toBe(true);
+    expect(created.headers.location).toBe(created.body.meta.location);
+    expect(memberIdsOf(created.body)).toEqual(members.map((m) => m.value).sort());
+    const changed = members.slice(1).concat({ value: userIds[MEMBERS + 5]! });
+    const replaced = await t.scim.put(`/Groups/${created.body.id}`, { schemas: [GROUP_SCHEMA], displayName: 'Streamed on creation', members: changed }).expect(200);
+    expect(streamed(replaced)).toBe(true);
+    expect(memberIdsOf(replaced.body)).toEqual(changed.map((m) => m.value).sort());
+    expect(replaced.headers.etag).toBe(replaced.body.meta.version);
+    await t.scim.delete(`/Groups/${created.body.id}`).expect(204);
   });
 
   it('under groupPatchResponse "no-content" a PATCH is 204 with the ETag a GET then shows', async () => {
