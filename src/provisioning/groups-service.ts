@@ -55,7 +55,8 @@ const MEMBERS_PER_PIECE = 256;
 export interface StreamedResource {
   /**
    * Once the snapshot has begun: the resource's version there and its JSON text in pieces (the same
-   * text toScimJson builds); null when it is not there. The snapshot ends with the last piece.
+   * text toScimJson builds); null when it is not there, or there is no snapshot to read (its
+   * writes were rolled back, or an I/O error). The snapshot ends with the last piece.
    */
   open(): { version: number; pieces: Generator<string, void, undefined> } | null;
   /** Ends the snapshot (an answer never sent, a client gone); safe to call more than once. */

@@ -8,7 +8,10 @@ import { fromRawGroup, type GroupRow, type RawGroupRow } from './groups-reposito
  * (WAL: readers see the snapshot they began with, writers do not wait for them).
  */
 export interface ReadSnapshot {
-  /** The group as of the snapshot; null when it does not exist there. */
+  /**
+   * The group as of the snapshot; null when it does not exist there, or when there is no snapshot
+   * (the writes it waited for were rolled back, or it could not be read).
+   */
   group(groupSeq: number): GroupRow | null;
   /**
    * The group's members, as its representation's `members` array holds them (the same text as
@@ -26,7 +29,7 @@ export interface ReadSnapshots {
   /**
    * A snapshot taken the moment the writes pending now are committed (before any later write can
    * commit), so that it holds exactly their outcome; null when every read connection is taken.
-   * If that commit fails the snapshot is closed, and reading it throws.
+   * If that commit fails, there is no snapshot: `group` answers null.
    */
   afterCommit(): ReadSnapshot | null;
 }
@@ -96,6 +99,15 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
     };
   };
 
+  const discard = (connection: ReadConnection) => {
+    try {
+      connection.db.close();
+    } catch {
+      // closed is what was wanted
+    }
+    open -= 1;
+  };
+
   const take = (pinNow: boolean): ReadSnapshot | null => {
     if (closed) return null;
     let connection = idle.pop();
@@ -108,14 +120,25 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
     let state: 'waiting' | 'reading' | 'closed' | 'failed' = 'waiting';
     // A statement still iterating keeps the connection busy: it is finished before the read ends.
     let iterating: IterableIterator<string> | undefined;
-    const begin = () => {
+    /** True when the snapshot began; a read that fails (I/O) leaves it failed, never throws. */
+    const begin = (): boolean => {
       waiting.delete(begin);
       failing.delete(fail);
-      if (state !== 'waiting') return;
-      // BEGIN alone takes no snapshot: the first read does, so read at once.
-      reader.db.exec('BEGIN');
-      reader.group.get(0);
-      state = 'reading';
+      if (state !== 'waiting') return false;
+      try {
+        // BEGIN alone takes no snapshot: the first read does, so read at once.
+        reader.db.exec('BEGIN');
+        reader.group.get(0);
+        state = 'reading';
+        return true;
+      } catch {
+        // An I/O error: this answer goes without its snapshot (group() says null); the commit it
+        // waited for, and the other answers of that commit, are not held up. The connection is
+        // not reused.
+        state = 'failed';
+        discard(reader);
+        return false;
+      }
     };
     const fail = () => {
       waiting.delete(begin);
@@ -137,21 +160,22 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
         } else idle.push(reader);
       } catch {
         // A connection that cannot end its read is not reused.
-        reader.db.close();
-        open -= 1;
+        discard(reader);
       }
     };
     const reading = () => {
-      if (state === 'failed') throw new Error('the writes this snapshot was waiting for were rolled back');
       if (state !== 'reading') throw new Error(`the snapshot is ${state}`);
     };
-    if (pinNow) begin();
-    else {
+    if (pinNow) {
+      // Built in memory instead.
+      if (!begin()) return null;
+    } else {
       waiting.add(begin);
       failing.add(fail);
     }
     return {
       group(groupSeq) {
+        if (state === 'failed') return null;
         reading();
         const raw = reader.group.get(groupSeq);
         return raw ? fromRawGroup(raw) : null;

@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, ADMIN_TOKEN, GROUP_SCHEMA, PATCH_OP, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
+import { sqliteDb } from '../helpers/database.js';
 import { seedSyntheticData } from '../../src/cli/synthetic-data.js';
 import { DEFAULT_ACCOUNT } from '../../src/model/accounts.js';
 import { STREAM_MEMBERS_FROM } from '../../src/provisioning/groups-service.js';
@@ -164,6 +165,32 @@ describe('a big group answered in full', () => {
     expect(memberIdsOf(replaced.body)).toEqual(changed.map((m) => m.value).sort());
     expect(replaced.headers.etag).toBe(replaced.body.meta.version);
     await t.scim.delete(`/Groups/${created.body.id}`).expect(204);
+  });
+
+  it('when the commit fails the streamed answers fail with their batch, and their connections come back', async () => {
+    const db = sqliteDb(t.app.store);
+    const exec = db.exec.bind(db);
+    let failures = 1;
+    db.exec = (sql: string) => {
+      if (sql === 'COMMIT' && failures-- > 0) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      return exec(sql);
+    };
+    const before = await t.scim.get(`/Groups/${groupId}?excludedAttributes=members`).expect(200);
+    const added = userIds.slice(MEMBERS + 6, MEMBERS + 10);
+    const answers = await Promise.all(added.map((id) => t.scim.patch(`/Groups/${groupId}`, addMember(id))));
+    db.exec = exec;
+    expect(answers.some((a) => a.status === 500)).toBe(true);
+    expect(answers.every((a) => a.status === 500 || (a.status === 200 && streamed(a)))).toBe(true);
+    // Nothing of the failed batch was kept: no answer acknowledged a write that is not there.
+    const acknowledged = answers.filter((a) => a.status === 200);
+    const after = await t.scim.get(`/Groups/${groupId}?excludedAttributes=members`).expect(200);
+    expect(after.body.meta.version).toBe(acknowledged.length ? acknowledged.at(-1)!.body.meta.version : before.body.meta.version);
+    // Every read connection is free again: as many big answers at once all stream.
+    const again = await Promise.all(Array.from({ length: MAX_READ_CONNECTIONS }, () => t.scim.get(`/Groups/${groupId}`).expect(200)));
+    expect(again.map(streamed)).toEqual(Array(MAX_READ_CONNECTIONS).fill(true));
+    for (const id of added) await t.scim.patch(`/Groups/${groupId}?excludedAttributes=members`, removeMember(id)).expect(200);
+    expect(t.responseMismatches.every((m) => m.problem.startsWith('undocumented status 500'))).toBe(true);
+    t.responseMismatches.splice(0);
   });
 
   it('under groupPatchResponse "no-content" a PATCH is 204 with the ETag a GET then shows', async () => {

@@ -141,7 +141,9 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
    * A big group's answer, from the snapshot begun as its write committed: the group as that write
    * left it, read member by member while later writes go on. Only another process writing to the
    * same database between that commit and the snapshot's first read can put a later state there:
-   * that state is answered, with its own ETag, as a GET would; a group it deleted is answered 204.
+   * that state is answered, with its own ETag, as a GET would; a group it deleted is answered 204
+   * with this write's ETag, and so is a write whose snapshot could not be read (an I/O error): it
+   * is committed, and an IdP must not be told otherwise and send it again.
    */
   const sendStreamedAnswer = async (reply: FastifyReply, request: FastifyRequest, stream: StreamedResource, row: T, status: number) => {
     await app.store.durable();
