@@ -122,6 +122,8 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
   function toScimStream(ctx: RequestContext, row: GroupRow, projection: Projection, when: 'now' | 'after-commit'): StreamedResource | null {
     if (!store.snapshots || !isRequested(rt, projection, 'members') || !onlyExcludes(rt, projection, ['members'])) return null;
     if (store.groups.memberCount(row.seq) < STREAM_MEMBERS_FROM) return null;
+    // A stored document representJson declines is answered by the object path, in memory.
+    if (representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }) === null) return null;
     const snapshot = when === 'now' ? store.snapshots.now() : store.snapshots.afterCommit();
     if (!snapshot) return null;
     return {
