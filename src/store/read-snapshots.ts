@@ -90,13 +90,18 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
 
   const connect = (): ReadConnection => {
     const reader = new Database(db.name, { readonly: true, fileMustExist: true });
-    reader.pragma('busy_timeout = 5000');
-    reader.pragma(`cache_size = -${READ_CACHE_KB}`);
-    return {
-      db: reader,
-      group: reader.prepare<[number], RawGroupRow>('SELECT * FROM groups WHERE seq = ?'),
-      members: reader.prepare<{ seq: number; base: string }, string>(MEMBERS_SQL).pluck(),
-    };
+    try {
+      reader.pragma('busy_timeout = 5000');
+      reader.pragma(`cache_size = -${READ_CACHE_KB}`);
+      return {
+        db: reader,
+        group: reader.prepare<[number], RawGroupRow>('SELECT * FROM groups WHERE seq = ?'),
+        members: reader.prepare<{ seq: number; base: string }, string>(MEMBERS_SQL).pluck(),
+      };
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
   };
 
   const discard = (connection: ReadConnection) => {
@@ -113,7 +118,12 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
     let connection = idle.pop();
     if (!connection) {
       if (open >= MAX_READ_CONNECTIONS) return null;
-      connection = connect();
+      try {
+        connection = connect();
+      } catch {
+        // Out of file descriptors, say: the answer is built in memory, the write goes on.
+        return null;
+      }
       open += 1;
     }
     const reader = connection;
@@ -154,10 +164,8 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
         iterating?.return?.();
         iterating = undefined;
         if (wasReading && reader.db.inTransaction) reader.db.exec('COMMIT');
-        if (closed) {
-          reader.db.close();
-          open -= 1;
-        } else idle.push(reader);
+        if (closed) discard(reader);
+        else idle.push(reader);
       } catch {
         // A connection that cannot end its read is not reused.
         discard(reader);
@@ -222,10 +230,7 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
     closeAll() {
       closed = true;
       for (const fail of [...failing]) fail();
-      for (const connection of idle.splice(0)) {
-        connection.db.close();
-        open -= 1;
-      }
+      for (const connection of idle.splice(0)) discard(connection);
     },
   };
 }
