@@ -10,7 +10,7 @@ import { fromRawGroup, type GroupRow, type RawGroupRow } from './groups-reposito
 export interface ReadSnapshot {
   /**
    * The group as of the snapshot; null when it does not exist there, or when there is no snapshot
-   * (the writes it waited for were rolled back, or it could not be read).
+   * (the writes it waited for were rolled back, it could not be read, or it was closed already).
    */
   group(groupSeq: number): GroupRow | null;
   /**
@@ -183,7 +183,7 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
     }
     return {
       group(groupSeq) {
-        if (state === 'failed') return null;
+        if (state === 'failed' || state === 'closed') return null;
         reading();
         const raw = reader.group.get(groupSeq);
         return raw ? fromRawGroup(raw) : null;

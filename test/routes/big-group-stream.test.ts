@@ -20,7 +20,7 @@ let port: number;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const seeded = seedSyntheticData(t.app.store, DEFAULT_ACCOUNT, { users: MEMBERS + 10, groups: 1, membersPerGroup: MEMBERS });
+  const seeded = seedSyntheticData(t.app.store, DEFAULT_ACCOUNT, { users: MEMBERS + 40, groups: 1, membersPerGroup: MEMBERS });
   userIds = seeded.userIds;
   groupId = seeded.groupIds[0]!;
   port = (t.app.server.address() as AddressInfo).port;
@@ -191,6 +191,28 @@ describe('a big group answered in full', () => {
     for (const id of added) await t.scim.patch(`/Groups/${groupId}?excludedAttributes=members`, removeMember(id)).expect(200);
     expect(t.responseMismatches.every((m) => m.problem.startsWith('undocumented status 500'))).toBe(true);
     t.responseMismatches.splice(0);
+  });
+
+  it('a client gone before its write ran (an injected latency) leaves no snapshot behind', async () => {
+    const settings = (body: unknown) => t.http.patch('/admin/api/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object).expect(200);
+    await settings({ faults: { rateLimit: null, latencyMs: 300, errorRate: 0, methods: ['PATCH'], paths: [] } });
+    const added = userIds.slice(MEMBERS + 6, MEMBERS + 6 + MAX_READ_CONNECTIONS);
+    for (const id of added) {
+      const req = httpRequest({
+        host: '127.0.0.1', port, method: 'PATCH', path: `/scim/v2/Groups/${groupId}`,
+        headers: { authorization: `Bearer ${SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+      });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify(addMember(id)));
+      setTimeout(() => req.destroy(), 100);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await settings({ faults: { rateLimit: null, latencyMs: 0, errorRate: 0, methods: [], paths: [] } });
+    // The writes ran (their clients were gone, not their requests); every read connection is free.
+    const again = await Promise.all(Array.from({ length: MAX_READ_CONNECTIONS }, () => t.scim.get(`/Groups/${groupId}`).expect(200)));
+    expect(again.map(streamed)).toEqual(Array(MAX_READ_CONNECTIONS).fill(true));
+    expect(memberIdsOf(again[0]!.body)).toEqual(expect.arrayContaining(added));
+    for (const id of added) await t.scim.patch(`/Groups/${groupId}?excludedAttributes=members`, removeMember(id)).expect(200);
   });
 
   it('under groupPatchResponse "no-content" a PATCH is 204 with the ETag a GET then shows', async () => {

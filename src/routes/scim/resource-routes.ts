@@ -54,6 +54,17 @@ interface Answer {
 
 const ifMatch = (request: FastifyRequest) => request.headers['if-match'];
 
+/**
+ * A snapshot lasts as long as its response: ended when the response closes (sent, failed, or its
+ * client gone), or at once when the client left before the answer was even begun (while an
+ * injected latency held the request, say), since that close has come and gone.
+ */
+function endWithResponse(reply: FastifyReply, stream: StreamedResource): void {
+  const socket = reply.raw.socket;
+  if (reply.raw.destroyed || !socket || socket.destroyed) stream.close();
+  else reply.raw.once('close', stream.close);
+}
+
 
 function sendResource<T extends Row>(reply: FastifyReply, rt: ResourceTypeDef, body: JsonObject, row: T, status = 200) {
   return reply.code(status).header('etag', etagOf(row.version)).send(body);
@@ -114,7 +125,7 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
         answer.stream = service.toScimStream?.(request.scim, result as T, projection, 'after-commit') ?? undefined;
         // However the request ends (this write undone, an error answered, the client gone), the
         // snapshot ends with its response.
-        if (answer.stream) reply.raw.once('close', answer.stream.close);
+        if (answer.stream) endWithResponse(reply, answer.stream);
       }
       if (result && status !== 204 && !answer.stream) {
         const json = service.toScimJson?.(request.scim, result as T, projection) ?? null;
@@ -177,7 +188,7 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
       // The snapshot holds what is committed; the row above may be a pending write's (then built below).
       const opened = stream.open();
       if (opened && opened.version === row.version) {
-        reply.raw.once('close', stream.close);
+        endWithResponse(reply, stream);
         return sendStream(reply, request, opened, 200);
       }
       stream.close();
