@@ -46,6 +46,26 @@ export const fromRawGroup = (r: RawGroupRow): GroupRow => ({
   resource: r.resource,
 });
 
+// A member's display is read from the member itself, so it is never stale.
+const MEMBERS_WITH_DISPLAY = `SELECT m.member_id AS value, m.member_type AS type,
+      coalesce(u.display_name, u.user_name, g.display_name) AS display
+    FROM group_members m
+    LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+    LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+    WHERE m.group_seq = @seq`;
+
+// One member as a group's representation shows it (RFC 7643 §4.2), its $ref under @base.
+const MEMBER_JSON = `CASE WHEN display IS NULL
+    THEN json_object('value', value, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
+    ELSE json_object('value', value, 'display', display, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
+  END`;
+
+/**
+ * The members of group @seq as membersJson's array holds them, one row each and in its order:
+ * what a streamed answer reads (read-snapshots.ts). Parameters @seq and @base.
+ */
+export const MEMBER_JSON_ROWS_SQL = `SELECT ${MEMBER_JSON} FROM (${MEMBERS_WITH_DISPLAY}) ORDER BY value`;
+
 export function createGroupsRepository(db: Db) {
   const byId = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND id = ?');
   const byName = db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = ?');
@@ -69,24 +89,12 @@ export function createGroupsRepository(db: Db) {
     displayName: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND display_name_key = ?'),
     externalId: db.prepare<[string, string], RawGroupRow>('SELECT * FROM groups WHERE account_id = ? AND external_id = ? ORDER BY seq'),
   } as const;
-  // A member's display is read from the member itself, so it is never stale.
-  const members = db.prepare<[number, number, number], MemberRow>(`SELECT m.member_id AS value, m.member_type AS type,
-      coalesce(u.display_name, u.user_name, g.display_name) AS display
-    FROM group_members m
-    LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
-    LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
-    WHERE m.group_seq = ? ORDER BY m.member_id LIMIT ? OFFSET ?`);
+  const members = db.prepare<{ seq: number; limit: number; offset: number }, MemberRow>(`${MEMBERS_WITH_DISPLAY}
+    ORDER BY m.member_id LIMIT @limit OFFSET @offset`);
   // The same members, as the JSON array a group's representation holds, built by SQLite: a
   // 10,000-member group is one string, not 10,000 row objects and 10,000 member objects.
-  const membersJson = db.prepare<{ seq: number; base: string }, string>(`SELECT json_group_array(json(CASE WHEN display IS NULL
-        THEN json_object('value', value, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
-        ELSE json_object('value', value, 'display', display, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
-      END) ORDER BY value)
-    FROM (SELECT m.member_id AS value, m.member_type AS type, coalesce(u.display_name, u.user_name, g.display_name) AS display
-      FROM group_members m
-      LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
-      LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
-      WHERE m.group_seq = @seq)`).pluck();
+  const membersJson = db.prepare<{ seq: number; base: string }, string>(`SELECT json_group_array(json(${MEMBER_JSON}) ORDER BY value)
+    FROM (${MEMBERS_WITH_DISPLAY})`).pluck();
   const memberIds = db.prepare<[number], string>('SELECT member_id FROM group_members WHERE group_seq = ?').pluck();
   const memberCount = db.prepare<[number], number>('SELECT count(*) FROM group_members WHERE group_seq = ?').pluck();
   const addMember = db.prepare('INSERT OR IGNORE INTO group_members (group_seq, member_id, member_type) VALUES (?, ?, ?)');
@@ -145,7 +153,7 @@ export function createGroupsRepository(db: Db) {
       return (stmt ? stmt.all(accountId, value!) : all.all(accountId)).map(fromRawGroup);
     },
     members(groupSeq: number, offset = 0, limit = -1): MemberRow[] {
-      return members.all(groupSeq, limit, offset);
+      return members.all({ seq: groupSeq, limit, offset });
     },
     /** The members as serialised JSON (`[]` when none), each `$ref` under the SCIM base URL. */
     membersJson(groupSeq: number, baseUrl: string): string {

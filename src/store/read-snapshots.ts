@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
-import { fromRawGroup, type GroupRow, type RawGroupRow } from './groups-repository.js';
+import { fromRawGroup, MEMBER_JSON_ROWS_SQL, type GroupRow, type RawGroupRow } from './groups-repository.js';
 
 /**
  * One consistent read of the database on a connection of its own, held open across turns of the
@@ -58,17 +58,6 @@ export const MAX_READ_CONNECTIONS = 16;
  */
 const READ_CACHE_KB = 256;
 
-// The same member object as groups-repository's membersJson, one row each, in the same order.
-const MEMBERS_SQL = `SELECT CASE WHEN display IS NULL
-      THEN json_object('value', value, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
-      ELSE json_object('value', value, 'display', display, '$ref', @base || CASE type WHEN 'Group' THEN '/Groups/' ELSE '/Users/' END || value, 'type', type)
-    END
-  FROM (SELECT m.member_id AS value, m.member_type AS type, coalesce(u.display_name, u.user_name, g.display_name) AS display
-    FROM group_members m
-    LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
-    LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
-    WHERE m.group_seq = @seq ORDER BY m.member_id)`;
-
 interface ReadConnection {
   db: Database.Database;
   group: Database.Statement<[number], RawGroupRow>;
@@ -83,8 +72,8 @@ interface ReadConnection {
 export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'transaction' | 'none'): SnapshotPool | undefined {
   if (db.memory) return undefined;
   const idle: ReadConnection[] = [];
-  const waiting = new Set<() => void>();
-  const failing = new Set<() => void>();
+  /** Snapshots that begin when the pending writes commit (or fail when they do not). */
+  const waiting = new Set<{ begin(): boolean; fail(): void }>();
   let open = 0;
   let closed = false;
 
@@ -96,7 +85,7 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
       return {
         db: reader,
         group: reader.prepare<[number], RawGroupRow>('SELECT * FROM groups WHERE seq = ?'),
-        members: reader.prepare<{ seq: number; base: string }, string>(MEMBERS_SQL).pluck(),
+        members: reader.prepare<{ seq: number; base: string }, string>(MEMBER_JSON_ROWS_SQL).pluck(),
       };
     } catch (error) {
       reader.close();
@@ -132,8 +121,7 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
     let iterating: IterableIterator<string> | undefined;
     /** True when the snapshot began; a read that fails (I/O) leaves it failed, never throws. */
     const begin = (): boolean => {
-      waiting.delete(begin);
-      failing.delete(fail);
+      waiting.delete(pending);
       if (state !== 'waiting') return false;
       try {
         // BEGIN alone takes no snapshot: the first read does, so read at once.
@@ -151,15 +139,13 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
       }
     };
     const fail = () => {
-      waiting.delete(begin);
-      failing.delete(fail);
       if (state === 'waiting') release('failed');
     };
+    const pending = { begin, fail };
     const release = (end: 'closed' | 'failed') => {
       const wasReading = state === 'reading';
       state = end;
-      waiting.delete(begin);
-      failing.delete(fail);
+      waiting.delete(pending);
       try {
         iterating?.return?.();
         iterating = undefined;
@@ -178,8 +164,7 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
       // Built in memory instead.
       if (!begin()) return null;
     } else {
-      waiting.add(begin);
-      failing.add(fail);
+      waiting.add(pending);
     }
     return {
       group(groupSeq) {
@@ -222,14 +207,14 @@ export function createSnapshotPool(db: Db, pendingWrites: () => 'batch' | 'trans
       return take(pending === 'none');
     },
     committed() {
-      for (const begin of [...waiting]) begin();
+      for (const snapshot of [...waiting]) snapshot.begin();
     },
     failed() {
-      for (const fail of [...failing]) fail();
+      for (const snapshot of [...waiting]) snapshot.fail();
     },
     closeAll() {
       closed = true;
-      for (const fail of [...failing]) fail();
+      for (const snapshot of [...waiting]) snapshot.fail();
       for (const connection of idle.splice(0)) discard(connection);
     },
   };
