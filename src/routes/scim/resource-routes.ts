@@ -119,20 +119,18 @@ export function registerResourceRoutes<T extends Row>(app: FastifyInstance, rt: 
     checkProjection(rt, projection);
     const answer: Answer = {};
     request.scim.complete = (result) => {
-      // A big group's answer is streamed after the commit; like any answer over the journal's
-      // 64 KB it is journaled without its body.
       if (result && status !== 204) {
+        // A big group's answer is streamed after the commit; like any answer over the journal's
+        // 64 KB it is journaled without its body.
         answer.stream = service.toScimStream?.(request.scim, result as T, projection, 'after-commit') ?? undefined;
-        // However the request ends (this write undone, an error answered, the client gone), the
-        // snapshot ends with its response.
         if (answer.stream) endWithResponse(reply, answer.stream);
-      }
-      if (result && status !== 204 && !answer.stream) {
-        const json = service.toScimJson?.(request.scim, result as T, projection) ?? null;
-        if (json !== null) answer.payload = json;
         else {
-          answer.body = project(rt, service.toScim(request.scim, result as T, projection), projection);
-          answer.payload = JSON.stringify(answer.body);
+          const json = service.toScimJson?.(request.scim, result as T, projection) ?? null;
+          if (json !== null) answer.payload = json;
+          else {
+            answer.body = project(rt, service.toScim(request.scim, result as T, projection), projection);
+            answer.payload = JSON.stringify(answer.body);
+          }
         }
       }
       const journaled = answer.payload !== undefined && answer.payload.length <= MAX_JOURNALED_RESPONSE ? new RawJson(answer.payload) : null;
