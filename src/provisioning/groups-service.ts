@@ -9,7 +9,7 @@ import { groupResourceType as rt } from '../scim/schema/resource-types.js';
 import { checkResource, type JsonObject } from '../scim/validate-resource.js';
 import { applyPatch, type MemberChange, type MemberValue, type PatchOperation } from '../scim/patch/apply-patch.js';
 import { compileFilter } from '../scim/filter/evaluate-filter.js';
-import { represent, representJson } from '../scim/representation.js';
+import { canRepresentJson, metaOf, represent, representJson } from '../scim/representation.js';
 import { isRequested, onlyExcludes, type Projection } from '../scim/projection.js';
 import { checkIfMatch } from '../scim/etag.js';
 import type { ListParams } from '../scim/list-params.js';
@@ -97,7 +97,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
       }
     }
     const stored = JSON.parse(row.resource) as JsonObject;
-    return represent(rt, stored, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+    return represent(rt, stored, metaOf(row, ctx.baseUrl), derived);
   }
 
   /**
@@ -111,7 +111,7 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
       const members = store.groups.membersJson(row.seq, ctx.baseUrl);
       if (members !== '[]') derived.push(['members', members]);
     }
-    return representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+    return representJson(rt, row.resource, metaOf(row, ctx.baseUrl), derived);
   }
 
   /**
@@ -123,13 +123,13 @@ export function createGroupsService(store: Store, journal: Journal, limits: Scim
     if (!store.snapshots || !isRequested(rt, projection, 'members') || !onlyExcludes(rt, projection, ['members'])) return null;
     if (store.groups.memberCount(row.seq) < STREAM_MEMBERS_FROM) return null;
     // A stored document representJson declines is answered by the object path, in memory.
-    if (representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }) === null) return null;
+    if (!canRepresentJson(row.resource, ['members'])) return null;
     const snapshot = when === 'now' ? store.snapshots.now() : store.snapshots.afterCommit();
     if (!snapshot) return null;
     return {
       open() {
         const group = snapshot.group(row.seq);
-        const json = group && representJson(rt, group.resource, { id: group.id, created: group.createdAt, lastModified: group.lastModified, version: group.version, baseUrl: ctx.baseUrl }, [['members', '@']]);
+        const json = group && representJson(rt, group.resource, metaOf(group, ctx.baseUrl), [['members', '@']]);
         if (!group || !json) {
           snapshot.close();
           return null;

@@ -9,7 +9,7 @@ import { userResourceType as rt } from '../scim/schema/resource-types.js';
 import { ZOOMINFO_USER_SCHEMA } from '../scim/schema/urns.js';
 import { checkResource, isObject, type JsonObject } from '../scim/validate-resource.js';
 import { applyPatch, type PatchOperation } from '../scim/patch/apply-patch.js';
-import { represent, representJson } from '../scim/representation.js';
+import { metaOf, represent, representJson } from '../scim/representation.js';
 import { isRequested, onlyExcludes, type Projection } from '../scim/projection.js';
 import { checkIfMatch } from '../scim/etag.js';
 import { notFound, uniqueness, invalidValue } from '../scim/errors.js';
@@ -65,7 +65,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         derived.groups = groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' }));
       }
     }
-    return represent(rt, stored, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+    return represent(rt, stored, metaOf(row, ctx.baseUrl), derived);
   }
 
   /** The groups of a row read by get(), already as JSON (read with the user, in one statement). */
@@ -84,7 +84,7 @@ export function createUsersService(store: Store, journal: Journal, limits: ScimL
         derived.push(['groups', JSON.stringify(groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${ctx.baseUrl}/Groups/${g.id}`, type: 'direct' })))]);
       }
     }
-    return representJson(rt, row.resource, { id: row.id, created: row.createdAt, lastModified: row.lastModified, version: row.version, baseUrl: ctx.baseUrl }, derived);
+    return representJson(rt, row.resource, metaOf(row, ctx.baseUrl), derived);
   }
 
   /** userName is unique per account without case, hidden local users included (PRODUCT.md §3). */

@@ -10,6 +10,15 @@ export interface MetaInfo {
   baseUrl: string;
 }
 
+/** The meta of a stored row (a user's or a group's), under the SCIM base URL. */
+export const metaOf = (row: { id: string; createdAt: string; lastModified: string; version: number }, baseUrl: string): MetaInfo => ({
+  id: row.id,
+  created: row.createdAt,
+  lastModified: row.lastModified,
+  version: row.version,
+  baseUrl,
+});
+
 /** RFC 7644 §3.14: weak ETags, since representations vary with projections. */
 export const etagOf = (version: number): string => `W/"${version}"`;
 
@@ -44,11 +53,14 @@ export function represent(rt: ResourceTypeDef, stored: JsonObject, meta: MetaInf
  * on it. An extension is named in `schemas` when its URN is a key: `"<urn>":` can only be a key,
  * since a quote inside a string is escaped, and validation refuses unknown nested keys.
  */
+/** Whether representJson builds the text of this stored JSON with these derived attributes (see there). */
+export function canRepresentJson(storedJson: string, derivedNames: string[]): boolean {
+  if (storedJson.charCodeAt(0) !== 123 /* { */ || storedJson.charCodeAt(storedJson.length - 1) !== 125 /* } */) return false;
+  return ['schemas', 'id', 'meta', ...derivedNames].every((key) => !storedJson.includes(`"${key}":`));
+}
+
 export function representJson(rt: ResourceTypeDef, storedJson: string, meta: MetaInfo, derived: [name: string, json: string][] = []): string | null {
-  if (storedJson.charCodeAt(0) !== 123 /* { */ || storedJson.charCodeAt(storedJson.length - 1) !== 125 /* } */) return null;
-  for (const key of ['schemas', 'id', 'meta', ...derived.map(([name]) => name)]) {
-    if (storedJson.includes(`"${key}":`)) return null;
-  }
+  if (!canRepresentJson(storedJson, derived.map(([name]) => name))) return null;
   let schemas = JSON.stringify(rt.schema.id);
   for (const extension of rt.extensions) {
     if (storedJson.includes(`${JSON.stringify(extension.schema.id)}:`)) schemas += `,${JSON.stringify(extension.schema.id)}`;
