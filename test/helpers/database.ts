@@ -6,6 +6,20 @@ export function sqliteDb(store: Store): SqliteStore['db'] {
   return (store as SqliteStore).db;
 }
 
+/** Makes the store's next COMMIT fail as a disk error would (SQLite); returns the undo. */
+export function failNextCommit(store: Store): () => void {
+  const db = sqliteDb(store);
+  const exec = db.exec.bind(db);
+  let failures = 1;
+  db.exec = (sql: string) => {
+    if (sql === 'COMMIT' && failures-- > 0) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    return exec(sql);
+  };
+  return () => {
+    db.exec = exec;
+  };
+}
+
 /**
  * The rows of a read-only statement, on either backend: written with `?` placeholders and SQL both
  * accept (CAST(x AS TEXT), not x::text), so one test asserts what either database holds.

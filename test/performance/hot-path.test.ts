@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, ADMIN_TOKEN, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, type TestApp } from '../helpers/test-app.js';
-import { sqliteDb } from '../helpers/database.js';
+import { failNextCommit } from '../helpers/database.js';
 import { project } from '../../src/scim/projection.js';
 import { groupResourceType, userResourceType } from '../../src/scim/schema/resource-types.js';
 
@@ -55,15 +55,9 @@ describe('group commit', () => {
 
   it('when the commit fails, no write of the batch is acknowledged and none is kept', async () => {
     t = await createTestApp();
-    const db = sqliteDb(t.app.store);
-    const exec = db.exec.bind(db);
-    let failures = 1;
-    db.exec = (sql: string) => {
-      if (sql === 'COMMIT' && failures-- > 0) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-      return exec(sql);
-    };
+    const restore = failNextCommit(t.app.store);
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => t.scim.post('/Users', user(`lost${i}@example.com`))));
-    db.exec = exec;
+    restore();
     // The first batch failed (its requests answered 500); later ones, if any, committed.
     const failed = answers.filter((a) => a.status === 500);
     expect(failed.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, ADMIN_TOKEN, GROUP_SCHEMA, PATCH_OP, SCIM_TOKEN, type TestApp } from '../helpers/test-app.js';
-import { sqliteDb } from '../helpers/database.js';
+import { failNextCommit } from '../helpers/database.js';
 import { seedSyntheticData } from '../../src/cli/synthetic-data.js';
 import { DEFAULT_ACCOUNT } from '../../src/model/accounts.js';
 import { STREAM_MEMBERS_FROM } from '../../src/provisioning/groups-service.js';
@@ -31,6 +31,7 @@ afterAll(async () => {
 
 const streamed = (res: { headers: Record<string, string | string[] | undefined> }) =>
   res.headers['transfer-encoding'] === 'chunked' && res.headers['content-length'] === undefined;
+const settings = (body: object) => t.http.patch('/admin/api/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body).expect(200);
 const memberIdsOf = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value);
 const addMember = (id: string) => ({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }] });
 const removeMember = (id: string) => ({ schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }] });
@@ -168,17 +169,11 @@ describe('a big group answered in full', () => {
   });
 
   it('when the commit fails the streamed answers fail with their batch, and their connections come back', async () => {
-    const db = sqliteDb(t.app.store);
-    const exec = db.exec.bind(db);
-    let failures = 1;
-    db.exec = (sql: string) => {
-      if (sql === 'COMMIT' && failures-- > 0) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-      return exec(sql);
-    };
+    const restore = failNextCommit(t.app.store);
     const before = await t.scim.get(`/Groups/${groupId}?excludedAttributes=members`).expect(200);
     const added = userIds.slice(MEMBERS + 6, MEMBERS + 10);
     const answers = await Promise.all(added.map((id) => t.scim.patch(`/Groups/${groupId}`, addMember(id))));
-    db.exec = exec;
+    restore();
     expect(answers.some((a) => a.status === 500)).toBe(true);
     expect(answers.every((a) => a.status === 500 || (a.status === 200 && streamed(a)))).toBe(true);
     // Nothing of the failed batch was kept: no answer acknowledged a write that is not there.
@@ -194,7 +189,6 @@ describe('a big group answered in full', () => {
   });
 
   it('a client gone before its write ran (an injected latency) leaves no snapshot behind', async () => {
-    const settings = (body: unknown) => t.http.patch('/admin/api/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body as object).expect(200);
     await settings({ faults: { rateLimit: null, latencyMs: 300, errorRate: 0, methods: ['PATCH'], paths: [] } });
     const added = userIds.slice(MEMBERS + 6, MEMBERS + 6 + MAX_READ_CONNECTIONS);
     for (const id of added) {
@@ -216,11 +210,11 @@ describe('a big group answered in full', () => {
   });
 
   it('under groupPatchResponse "no-content" a PATCH is 204 with the ETag a GET then shows', async () => {
-    await t.http.patch('/admin/api/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ groupPatchResponse: 'no-content' }).expect(200);
+    await settings({ groupPatchResponse: 'no-content' });
     const res = await t.scim.patch(`/Groups/${groupId}`, removeMember(userIds[MEMBERS + 3]!)).expect(204);
     const after = await t.scim.get(`/Groups/${groupId}`).expect(200);
     expect(after.headers.etag).toBe(res.headers.etag);
     expect(memberIdsOf(after.body)).toHaveLength(MEMBERS);
-    await t.http.patch('/admin/api/settings').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ groupPatchResponse: 'resource' }).expect(200);
+    await settings({ groupPatchResponse: 'resource' });
   });
 });
